@@ -100,15 +100,15 @@ impl From<Session> for LoginResponse {
 /// Where a verification code goes.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum OtpChannel {
-    EMAIL,
-    PHONE,
+    Email,
+    Phone,
 }
 
 impl From<OtpChannel> for Channel {
     fn from(channel: OtpChannel) -> Self {
         match channel {
-            OtpChannel::EMAIL => Self::Email,
-            OtpChannel::PHONE => Self::Phone,
+            OtpChannel::Email => Self::Email,
+            OtpChannel::Phone => Self::Phone,
         }
     }
 }
@@ -116,8 +116,8 @@ impl From<OtpChannel> for Channel {
 impl From<Channel> for OtpChannel {
     fn from(channel: Channel) -> Self {
         match channel {
-            Channel::Email => Self::EMAIL,
-            Channel::Phone => Self::PHONE,
+            Channel::Email => Self::Email,
+            Channel::Phone => Self::Phone,
         }
     }
 }
@@ -150,15 +150,15 @@ impl From<OtpIssued> for OtpRequest {
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum BiometricAlgorithm {
     /// ECDSA P-256 with SHA-256 (Android Keystore, iOS Secure Enclave).
-    ES256,
-    ED25519,
+    Es256,
+    Ed25519,
 }
 
 impl From<BiometricAlgorithm> for KeyAlgorithm {
     fn from(algorithm: BiometricAlgorithm) -> Self {
         match algorithm {
-            BiometricAlgorithm::ES256 => Self::Es256,
-            BiometricAlgorithm::ED25519 => Self::Ed25519,
+            BiometricAlgorithm::Es256 => Self::Es256,
+            BiometricAlgorithm::Ed25519 => Self::Ed25519,
         }
     }
 }

@@ -25,7 +25,7 @@ pub enum BusError {
 #[derive(Clone, Debug)]
 pub enum EventBus {
     InProcess(InProcessBus),
-    Nats(NatsBus),
+    Nats(Box<NatsBus>),
 }
 
 impl EventBus {
@@ -34,7 +34,7 @@ impl EventBus {
         match config.bus_url.as_deref() {
             None | Some("") | Some("inprocess") => Ok(Self::InProcess(InProcessBus::new())),
             Some(url) if url.starts_with("nats://") || url.starts_with("tls://") => Ok(Self::Nats(
-                NatsBus::connect(url, &config.stream, &config.subject_prefix).await?,
+                Box::new(NatsBus::connect(url, &config.stream, &config.subject_prefix).await?),
             )),
             Some(other) => Err(BusError::Connect(format!(
                 "unsupported EVENT_BUS_URL `{other}` (expected nats://… or unset)"
@@ -55,7 +55,7 @@ impl EventBus {
     pub async fn subscribe(&self, consumer: &str, filter: &str) -> Result<Subscription, BusError> {
         Ok(match self {
             Self::InProcess(bus) => Subscription::InProcess(bus.subscribe(consumer, filter)),
-            Self::Nats(bus) => Subscription::Nats(bus.subscribe(consumer, filter).await?),
+            Self::Nats(bus) => Subscription::Nats(Box::new(bus.subscribe(consumer, filter).await?)),
         })
     }
 
@@ -71,7 +71,7 @@ impl EventBus {
 /// A stream of deliveries for one consumer.
 pub enum Subscription {
     InProcess(InProcessSubscription),
-    Nats(NatsSubscription),
+    Nats(Box<NatsSubscription>),
 }
 
 impl std::fmt::Debug for Subscription {
@@ -102,7 +102,7 @@ pub struct Delivery {
 
 pub(super) enum Acker {
     InProcess(oneshot::Sender<Result<(), String>>),
-    Nats(async_nats::jetstream::Message),
+    Nats(Box<async_nats::jetstream::Message>),
 }
 
 impl std::fmt::Debug for Acker {

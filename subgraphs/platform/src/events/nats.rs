@@ -135,7 +135,7 @@ impl NatsSubscription {
                 Ok(envelope) => {
                     return Some(Ok(Delivery {
                         envelope,
-                        acker: Acker::Nats(message),
+                        acker: Acker::Nats(Box::new(message)),
                     }));
                 }
                 Err(e) => {

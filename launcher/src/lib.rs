@@ -1,0 +1,180 @@
+//! The launcher: every subgraph (and, once it exists, the router) in one process,
+//! on embedded defaults — SQLite files under `./data`, the in-process event bus shared
+//! by all services, development keys generated under `./keys` on first run.
+//!
+//! It is for development. Production runs each service as its own process with its
+//! own configuration (see `docker-compose.yml`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::Parser;
+use platform::SystemClock;
+use platform::config::LogFormat;
+use platform::events::EventBus;
+use secrecy::SecretString;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// Start the whole system on embedded defaults.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "dompet-sawit",
+    version,
+    about = "Starts every Dompet Sawit service in one process on embedded defaults (development)"
+)]
+pub struct Args {
+    /// Address every service binds.
+    #[arg(long, env = "HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Folder of the SQLite databases (one file per service).
+    #[arg(long, env = "DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Folder of the RS256 key pair (generated there on first run).
+    #[arg(long, env = "KEYS_DIR", default_value = "./keys")]
+    pub keys_dir: PathBuf,
+
+    /// `nats://…` to use NATS JetStream instead of the in-process bus.
+    #[arg(long, env = "EVENT_BUS_URL")]
+    pub event_bus_url: Option<String>,
+
+    /// Port of the auth subgraph (0 picks a free one).
+    #[arg(long, env = "AUTH_PORT", default_value_t = auth::config::DEFAULT_PORT)]
+    pub auth_port: u16,
+
+    /// Database of the auth subgraph; default `<DATA_DIR>/auth.db`.
+    #[arg(long, env = "AUTH_DATABASE_URL")]
+    pub auth_database_url: Option<String>,
+
+    /// Email of the seeded admin.
+    #[arg(long, env = "ADMIN_EMAIL", default_value = auth::config::DEV_ADMIN_EMAIL)]
+    pub admin_email: String,
+
+    /// Password of the seeded admin (development default: `admin-dev-password`).
+    #[arg(long, env = "ADMIN_PASSWORD")]
+    pub admin_password: Option<SecretString>,
+
+    /// Log filter (tracing `EnvFilter` syntax).
+    #[arg(long, env = "RUST_LOG", default_value = "info,sqlx=warn,sea_orm=warn")]
+    pub log_filter: String,
+
+    /// Log format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// One service the launcher started.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub name: &'static str,
+    pub addr: SocketAddr,
+}
+
+/// The running system.
+#[derive(Debug)]
+pub struct System {
+    pub services: Vec<Started>,
+    tasks: JoinSet<(&'static str, std::io::Result<()>)>,
+    shutdown: CancellationToken,
+}
+
+impl System {
+    /// Builds and starts every service; returns once all listen.
+    pub async fn start(args: Args, shutdown: CancellationToken) -> anyhow::Result<Self> {
+        let mut common = platform::config::CommonConfig::local();
+        common.host = args.host.clone();
+        common.data_dir = args.data_dir.clone();
+        common.log_filter = args.log_filter.clone();
+        common.log_format = args.log_format;
+        common.events.bus_url = args.event_bus_url.clone();
+        common.tokens.public_key_paths = vec![args.keys_dir.join("public.pem")];
+        // One bus for everyone, so events cross services inside this process.
+        let bus = EventBus::from_config(&common.events)
+            .await
+            .context("event bus")?;
+
+        let mut auth_config = auth::Config::local();
+        auth_config.port = args.auth_port;
+        auth_config.common = common.clone();
+        auth_config.common.database_url = args.auth_database_url.clone();
+        auth_config.auth.private_key_path = args.keys_dir.join("private.pem");
+        auth_config.auth.admin_email = args.admin_email.clone();
+        auth_config.auth.admin_password = args.admin_password.clone();
+        let auth_app = auth::App::build(
+            auth_config,
+            auth::Dependencies {
+                clock: Arc::new(SystemClock),
+                bus: Some(bus.clone()),
+            },
+        )
+        .await
+        .context("auth subgraph")?;
+
+        let mut services = Vec::new();
+        let mut tasks = JoinSet::new();
+        services.push(Started {
+            name: "auth",
+            addr: auth_app.local_addr(),
+        });
+        let token = shutdown.clone();
+        tasks.spawn(async move { ("auth", auth_app.run(token).await) });
+        Ok(Self {
+            services,
+            tasks,
+            shutdown,
+        })
+    }
+
+    /// Runs until `shutdown` is cancelled or a service stops; a service that stops
+    /// on its own stops the others.
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        let mut failure = None;
+        while let Some(joined) = self.tasks.join_next().await {
+            let (name, result) = joined.context("a service task panicked")?;
+            if !self.shutdown.is_cancelled() {
+                tracing::error!(
+                    service = name,
+                    "service stopped unexpectedly; stopping the others"
+                );
+                self.shutdown.cancel();
+            }
+            if let Err(err) = result {
+                failure.get_or_insert(anyhow::anyhow!("{name}: {err}"));
+            }
+        }
+        failure.map_or(Ok(()), Err)
+    }
+}
+
+/// The lines printed when the system is up.
+pub fn banner(system: &System, args: &Args) -> String {
+    let mut text = String::from("Dompet Sawit is running (development mode)\n");
+    for service in &system.services {
+        text.push_str(&format!(
+            "  {:<14} http://{}/graphql\n",
+            service.name, service.addr
+        ));
+    }
+    if let Some(auth) = system.services.iter().find(|s| s.name == "auth") {
+        text.push_str(&format!(
+            "  {:<14} http://{}/.well-known/jwks.json\n",
+            "jwks", auth.addr
+        ));
+    }
+    let password = if args.admin_password.is_some() {
+        "(from ADMIN_PASSWORD)"
+    } else {
+        auth::config::DEV_ADMIN_PASSWORD
+    };
+    text.push_str(&format!(
+        "  admin          {} / {password}\n  data           {}\n  events         {}\nPress Ctrl-C to stop.",
+        args.admin_email,
+        args.data_dir.display(),
+        args.event_bus_url.as_deref().unwrap_or("in-process bus"),
+    ));
+    text
+}

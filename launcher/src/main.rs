@@ -1,0 +1,11 @@
+use clap::Parser;
+use dompet_sawit::{Args, System, banner};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    platform::telemetry::init(&args.log_filter, args.log_format);
+    let system = System::start(args.clone(), platform::server::cancel_on_signal()).await?;
+    println!("{}", banner(&system, &args));
+    system.wait().await
+}
