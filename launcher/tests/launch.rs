@@ -29,29 +29,51 @@ async fn post(http: &reqwest::Client, addr: &str, token: Option<&str>, query: &s
         .expect("json")
 }
 
+struct ShowLogOnPanic<'a>(&'a std::path::Path);
+
+impl Drop for ShowLogOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "--- launcher log ---\n{}",
+                std::fs::read_to_string(self.0).unwrap_or_default()
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     let workdir = tempfile::tempdir().expect("temp dir");
+    let log = std::fs::File::create(workdir.path().join("launcher.log")).expect("log file");
     let mut child = Command::new(env!("CARGO_BIN_EXE_dompet-sawit"))
         .current_dir(workdir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AUTH_PORT", "0")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("the launcher starts");
     let stdout = child.stdout.take().expect("stdout");
-    let addr = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|line| auth_addr(&line))
-    })
-    .await
-    .expect("reader")
-    .expect("the banner names auth's address");
+    // Read the banner, then keep draining stdout so the launcher never writes into
+    // a closed pipe.
+    let (found, address) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut found = Some(found);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = auth_addr(&line) {
+                if let Some(found) = found.take() {
+                    let _ = found.send(addr);
+                }
+            }
+        }
+    });
+    let addr = address.await.expect("the banner names auth's address");
+    // On failure, show what the launcher logged.
+    let log_path = workdir.path().join("launcher.log");
+    let _show_log = ShowLogOnPanic(&log_path);
 
     assert!(
         workdir.path().join("keys/private.pem").exists(),

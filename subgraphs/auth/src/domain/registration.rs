@@ -59,20 +59,30 @@ impl AuthService {
         let password_hash = self.passwords.hash(&password).await?;
 
         let txn = begin_write(&self.db).await?;
-        let user = self
-            .insert_user(
-                &txn,
-                NewUser {
-                    username,
-                    fullname,
-                    email,
-                    phone,
-                    password_hash,
-                    role: Role::Nasabah,
-                    email_verified: false,
-                },
-            )
-            .await?;
+        let new = NewUser {
+            username,
+            fullname,
+            email,
+            phone,
+            password_hash,
+            role: Role::Nasabah,
+            email_verified: false,
+        };
+        let user = match self.insert_user(&txn, &new).await {
+            Ok(user) => user,
+            Err(err) if is_unique_violation(&err) => {
+                // A concurrent registration took a value between the check and the
+                // insert. The transaction is finished first: on PostgreSQL it is
+                // aborted, and it holds a pooled connection.
+                txn.rollback().await?;
+                let field = self
+                    .duplicate_field(&new.email, &new.username, new.phone.as_ref())
+                    .await?
+                    .unwrap_or("email or username");
+                return Err(AuthError::Duplicate(field));
+            }
+            Err(err) => return Err(err.into()),
+        };
         self.outbox
             .enqueue(
                 &txn,
@@ -126,38 +136,44 @@ impl AuthService {
             "admin".to_owned()
         };
         let password_hash = self.passwords.hash(&password).await?;
+        let new = NewUser {
+            username: Username::parse(&username)?,
+            fullname: FullName::parse("Administrator")?,
+            email,
+            phone: None,
+            password_hash,
+            role: Role::Admin,
+            email_verified: true,
+        };
         let txn = begin_write(&self.db).await?;
-        self.insert_user(
-            &txn,
-            NewUser {
-                username: Username::parse(&username)?,
-                fullname: FullName::parse("Administrator")?,
-                email,
-                phone: None,
-                password_hash,
-                role: Role::Admin,
-                email_verified: true,
-            },
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(AdminSeed::Created)
+        match self.insert_user(&txn, &new).await {
+            Ok(_) => {
+                txn.commit().await?;
+                Ok(AdminSeed::Created)
+            }
+            // Another replica seeded the admin at the same moment.
+            Err(err) if is_unique_violation(&err) => {
+                txn.rollback().await?;
+                Ok(AdminSeed::AlreadyPresent)
+            }
+            Err(err) => Err(err.into()),
+        }
     }
 
     async fn insert_user(
         &self,
         txn: &sea_orm::DatabaseTransaction,
-        new: NewUser,
-    ) -> Result<user::Model, AuthError> {
+        new: &NewUser,
+    ) -> Result<user::Model, DbErr> {
         let now = self.now();
-        let inserted = user::ActiveModel {
+        user::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             username: Set(new.username.as_str().to_owned()),
             username_key: Set(new.username.key()),
             fullname: Set(new.fullname.as_str().to_owned()),
             email: Set(new.email.as_str().to_owned()),
             phone: Set(new.phone.as_ref().map(|p| p.as_str().to_owned())),
-            password_hash: Set(new.password_hash),
+            password_hash: Set(new.password_hash.clone()),
             role: Set(new.role.as_str().to_owned()),
             email_verified_at: Set(new.email_verified.then_some(now)),
             phone_verified_at: Set(None),
@@ -168,19 +184,7 @@ impl AuthService {
             updated_at: Set(now),
         }
         .insert(txn)
-        .await;
-        match inserted {
-            Ok(user) => Ok(user),
-            Err(err) if is_unique_violation(&err) => {
-                // A concurrent registration took the value between check and insert.
-                let field = self
-                    .duplicate_field(&new.email, &new.username, new.phone.as_ref())
-                    .await?
-                    .unwrap_or("email or username");
-                Err(AuthError::Duplicate(field))
-            }
-            Err(err) => Err(err.into()),
-        }
+        .await
     }
 
     async fn ensure_unique(

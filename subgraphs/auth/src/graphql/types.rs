@@ -150,7 +150,9 @@ impl From<OtpIssued> for OtpRequest {
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 pub enum BiometricAlgorithm {
     /// ECDSA P-256 with SHA-256 (Android Keystore, iOS Secure Enclave).
+    #[graphql(name = "ES256")]
     Es256,
+    #[graphql(name = "ED25519")]
     Ed25519,
 }
 

@@ -48,6 +48,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns auth after `configure` has adjusted the test configuration.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    // `TEST_LOG=debug` shows the service's logs while debugging a test.
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        platform::telemetry::init(&filter, platform::config::LogFormat::Text);
+    }
     let database = Arc::new(TestDatabase::new().await);
     let keys = tempfile::tempdir().expect("key folder");
     let (private_pem, public_pem) = test_key_pems();
