@@ -218,3 +218,31 @@ impl CommonConfig {
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {0}")]
 pub struct ConfigError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, FromArgMatches, Parser};
+
+    use super::CommonConfig;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        common: CommonConfig,
+    }
+
+    #[test]
+    fn local_defaults_are_the_documented_flag_defaults() {
+        // Environment variables are ignored here, so the test sees clap's defaults.
+        let matches = Cli::command()
+            .mut_args(|arg| arg.env(None))
+            .get_matches_from(["test"]);
+        let parsed = Cli::from_arg_matches(&matches)
+            .expect("defaults parse")
+            .common;
+        assert_eq!(
+            format!("{parsed:?}"),
+            format!("{:?}", CommonConfig::local())
+        );
+    }
+}

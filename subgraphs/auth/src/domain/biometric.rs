@@ -63,6 +63,8 @@ impl AuthService {
         }
         let spki = canonical_public_key(algorithm, public_key)?;
         let txn = begin_write(&self.db).await?;
+        // The user's row lock makes the device cap hold under parallel requests.
+        self.lock_user(&txn, user_id).await?;
         let active = biometric_device::Entity::find()
             .filter(biometric_device::Column::UserId.eq(user_id))
             .filter(biometric_device::Column::RevokedAt.is_null())

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use platform::SharedClock;
 use platform::events::Outbox;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect};
 
 use crate::db::entities::user;
 use crate::error::AuthError;
@@ -100,6 +100,21 @@ impl AuthService {
         Ok(user::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?)
+    }
+
+    /// The user's row, locked until `txn` ends (`SELECT … FOR UPDATE` on PostgreSQL;
+    /// SQLite's write transaction already excludes other writers). Serialises the
+    /// checks that count a user's rows.
+    pub(crate) async fn lock_user(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        id: &str,
+    ) -> Result<user::Model, AuthError> {
+        user::Entity::find_by_id(id.to_owned())
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or(AuthError::UserNotFound)
     }
 
     pub(crate) fn now(&self) -> chrono::DateTime<chrono::Utc> {

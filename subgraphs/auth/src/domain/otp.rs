@@ -75,10 +75,8 @@ impl AuthService {
         channel: Channel,
     ) -> Result<OtpIssued, AuthError> {
         let txn = begin_write(&self.db).await?;
-        let user = user::Entity::find_by_id(user_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or(AuthError::UserNotFound)?;
+        // The user's row lock makes the rate limits hold under parallel requests.
+        let user = self.lock_user(&txn, user_id).await?;
         channel.destination(&user)?;
         if channel.is_verified(&user) {
             return Err(AuthError::AlreadyVerified(channel.noun()));

@@ -275,3 +275,29 @@ async fn a_revoked_device_cannot_log_in() {
         .await;
     assert_eq!(devices["data"]["myBiometricDevices"], json!([]));
 }
+
+#[tokio::test]
+async fn parallel_registrations_cannot_exceed_ten_devices() {
+    let app = spawn_app().await;
+    let user = app.signed_in("collector").await;
+    let keys: Vec<DeviceKey> = (0..14).map(|_| DeviceKey::ed25519()).collect();
+    let requests = keys.iter().map(|key| {
+        app.graphql(
+            Some(&user.access_token),
+            REGISTER,
+            json!({ "k": key.public_key(), "a": key.algorithm() }),
+        )
+    });
+    let bodies = futures::future::join_all(requests).await;
+    let registered = bodies
+        .iter()
+        .filter(|b| b["data"]["registerBiometricDevice"].is_object())
+        .count();
+    assert_eq!(registered, 10, "{bodies:?}");
+    for body in bodies
+        .iter()
+        .filter(|b| !b["data"]["registerBiometricDevice"].is_object())
+    {
+        assert_eq!(error_code(body), "CONFLICT", "{body}");
+    }
+}

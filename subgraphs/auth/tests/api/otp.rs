@@ -213,3 +213,24 @@ async fn the_phone_is_verified_by_its_own_code() {
         "BAD_USER_INPUT"
     );
 }
+
+#[tokio::test]
+async fn parallel_code_requests_send_one_code() {
+    let app = spawn_app().await;
+    let user = app.signed_in("eager").await;
+    app.clock.advance(chrono::Duration::seconds(61));
+    let requests =
+        (0..6).map(|_| app.graphql(Some(&user.access_token), REQUEST, json!({ "c": "EMAIL" })));
+    let bodies = futures::future::join_all(requests).await;
+    let sent = bodies
+        .iter()
+        .filter(|b| b["data"]["requestOtp"].is_object())
+        .count();
+    assert_eq!(sent, 1, "{bodies:?}");
+    for body in bodies
+        .iter()
+        .filter(|b| !b["data"]["requestOtp"].is_object())
+    {
+        assert_eq!(error_code(body), "RATE_LIMITED", "{body}");
+    }
+}

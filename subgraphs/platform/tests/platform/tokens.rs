@@ -386,3 +386,55 @@ async fn an_unreachable_jwks_is_reported_and_retried() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_key_source_follows_the_configuration() {
+    let clock: platform::SharedClock = Arc::new(ManualClock::starting_now());
+    let dir = tempfile::tempdir().expect("dir");
+    let public = dir.path().join("public.pem");
+    let (_, public_pem) = test_key_pems();
+    std::fs::write(&public, public_pem).expect("write");
+    let token = sign(&access_claims());
+
+    // PEM file present: verified offline, whatever the fallback URL.
+    let mut pem_config = config();
+    pem_config.public_key_paths = vec![public.clone()];
+    let from_pem = TokenVerifier::from_config(
+        &pem_config,
+        "http://127.0.0.1:9/jwks",
+        platform::http_client::client(),
+        clock.clone(),
+    )
+    .expect("pem source");
+    assert!(from_pem.verify(&token).await.is_ok());
+
+    // PEM file missing: auth's JWKS at the fallback URL.
+    let server = jwks_server(JwkSet {
+        keys: vec![test_signing_key().public.jwk],
+    })
+    .await;
+    let mut missing = config();
+    missing.public_key_paths = vec![dir.path().join("absent.pem")];
+    let fallback = TokenVerifier::from_config(
+        &missing,
+        &server.url,
+        platform::http_client::client(),
+        clock.clone(),
+    )
+    .expect("jwks fallback");
+    assert!(fallback.verify(&token).await.is_ok());
+    assert_eq!(server.fetches.load(Ordering::SeqCst), 1);
+
+    // JWKS_URL set: it wins over an existing PEM file.
+    let mut jwks_config = pem_config;
+    jwks_config.jwks_url = Some(server.url.clone());
+    let from_jwks = TokenVerifier::from_config(
+        &jwks_config,
+        "http://127.0.0.1:9/unused",
+        platform::http_client::client(),
+        clock,
+    )
+    .expect("jwks source");
+    assert!(from_jwks.verify(&token).await.is_ok());
+    assert_eq!(server.fetches.load(Ordering::SeqCst), 2);
+}
