@@ -63,10 +63,10 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     std::thread::spawn(move || {
         let mut found = Some(found);
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = auth_addr(&line) {
-                if let Some(found) = found.take() {
-                    let _ = found.send(addr);
-                }
+            if let Some(addr) = auth_addr(&line)
+                && let Some(found) = found.take()
+            {
+                let _ = found.send(addr);
             }
         }
     });
