@@ -5,9 +5,12 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm_migration::{MigrationTrait, MigratorTrait};
 
 use crate::auth::keys::{PemPair, SigningKey, VerificationKey, generate_pem_pair};
+use crate::config::CommonConfig;
+use crate::events::EventBus;
 
 /// A database that exists for one test.
 #[derive(Debug)]
@@ -110,6 +113,51 @@ pub fn nats_url() -> Option<String> {
     std::env::var("TEST_NATS_URL")
         .ok()
         .filter(|u| !u.is_empty())
+}
+
+/// Migrates only the event tables (outbox and inbox).
+struct EventTables;
+
+impl MigratorTrait for EventTables {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(crate::events::migration::Migration)]
+    }
+}
+
+/// A fresh database holding only the event tables, for a test producer or consumer.
+/// Keep the [`TestDatabase`] alive as long as the connection is used.
+pub async fn event_database() -> (TestDatabase, DatabaseConnection) {
+    let database = TestDatabase::new().await;
+    let db = crate::db::connect_and_migrate::<EventTables>(&database.url, 5)
+        .await
+        .expect("a migrated event database");
+    (database, db)
+}
+
+/// Every bus the environment offers: the in-process bus always, NATS JetStream (on a
+/// stream and subjects of its own) when `TEST_NATS_URL` is set.
+pub async fn event_buses() -> Vec<EventBus> {
+    let mut buses = vec![EventBus::InProcess(crate::events::InProcessBus::new())];
+    if let Some(url) = nats_url() {
+        let suffix = uuid::Uuid::new_v4().simple().to_string();
+        let mut config = CommonConfig::local().events;
+        config.bus_url = Some(url);
+        config.stream = format!("TEST_{suffix}");
+        config.subject_prefix = format!("t{suffix}");
+        buses.push(
+            EventBus::from_config(&config)
+                .await
+                .expect("TEST_NATS_URL must reach a NATS server with JetStream"),
+        );
+    }
+    buses
+}
+
+/// Deletes the NATS stream of a bus from [`event_buses`].
+pub async fn clean_up_bus(bus: &EventBus) {
+    if let EventBus::Nats(nats) = bus {
+        let _ = nats.delete_stream().await;
+    }
 }
 
 fn test_pem_pair() -> &'static PemPair {

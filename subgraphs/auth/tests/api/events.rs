@@ -5,24 +5,12 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use platform::config::CommonConfig;
-use platform::events::{
-    Envelope, EventBus, EventHandler, HandlerError, InProcessBus, run_consumer,
-};
-use platform::testing::{TestDatabase, nats_url};
+use platform::events::{Envelope, EventHandler, HandlerError, run_consumer};
+use platform::testing::{clean_up_bus, event_buses, event_database};
 use sea_orm::DatabaseTransaction;
-use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tokio_util::sync::CancellationToken;
 
 use crate::helpers::spawn_app_with;
-
-struct InboxOnly;
-
-impl MigratorTrait for InboxOnly {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(platform::events::migration::Migration)]
-    }
-}
 
 /// Records the topics it handled (what the notification service will do with them).
 #[derive(Default)]
@@ -41,36 +29,16 @@ impl EventHandler for Recorder {
     }
 }
 
-async fn bus_kinds() -> Vec<EventBus> {
-    let mut buses = vec![EventBus::InProcess(InProcessBus::new())];
-    if let Some(url) = nats_url() {
-        let suffix = uuid::Uuid::new_v4().simple().to_string();
-        let mut config = CommonConfig::local().events;
-        config.bus_url = Some(url);
-        config.stream = format!("TEST_{suffix}");
-        config.subject_prefix = format!("t{suffix}");
-        buses.push(
-            EventBus::from_config(&config)
-                .await
-                .expect("NATS reachable"),
-        );
-    }
-    buses
-}
-
 #[tokio::test]
 async fn an_otp_event_survives_a_crash_before_publishing_and_is_consumed_once() {
-    for bus in bus_kinds().await {
+    for bus in event_buses().await {
         // Auth commits the registration and its events, then dies before relaying.
         let first = spawn_app_with(|config| config.common.events.relay_enabled = false).await;
         let user_id = first.register("crashy", "crashy@example.com").await;
         let stopped = first.stop();
 
         // A consumer (as the notification service will be) listens on the bus.
-        let consumer_db_guard = TestDatabase::new().await;
-        let consumer_db = platform::db::connect_and_migrate::<InboxOnly>(&consumer_db_guard.url, 5)
-            .await
-            .expect("consumer database");
+        let (_consumer_guard, consumer_db) = event_database().await;
         let recorder = Arc::new(Recorder::default());
         let shutdown = CancellationToken::new();
         run_consumer(
@@ -121,8 +89,6 @@ async fn an_otp_event_survives_a_crash_before_publishing_and_is_consumed_once() 
         );
         shutdown.cancel();
         drop(restarted);
-        if let EventBus::Nats(nats) = &bus {
-            let _ = nats.delete_stream().await;
-        }
+        clean_up_bus(&bus).await;
     }
 }

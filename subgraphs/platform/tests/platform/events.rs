@@ -7,35 +7,17 @@ use std::time::Duration;
 
 use platform::Clock;
 use platform::clock::{ManualClock, SharedClock};
-use platform::config::CommonConfig;
 use platform::events::outbox::entity as outbox_row;
 use platform::events::{
     Envelope, EventBus, EventHandler, HandlerError, InProcessBus, NewEvent, Outbox, Processed,
     process_delivery,
 };
-use platform::testing::{TestDatabase, nats_url};
+use platform::testing::{clean_up_bus, event_buses, event_database};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, TransactionTrait,
 };
-use sea_orm_migration::{MigrationTrait, MigratorTrait};
 use tokio_util::sync::CancellationToken;
-
-struct Migrator;
-
-impl MigratorTrait for Migrator {
-    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(platform::events::migration::Migration)]
-    }
-}
-
-async fn database() -> (TestDatabase, DatabaseConnection) {
-    let test_db = TestDatabase::new().await;
-    let db = platform::db::connect_and_migrate::<Migrator>(&test_db.url, 5)
-        .await
-        .expect("migrated test database");
-    (test_db, db)
-}
 
 /// Counts what it handles; fails the first `failures` deliveries.
 #[derive(Default)]
@@ -78,34 +60,46 @@ async fn unpublished(db: &DatabaseConnection) -> u64 {
 
 use sea_orm::QueryFilter;
 
-/// A bus of each kind available: in-process always, NATS with `TEST_NATS_URL`.
-async fn buses() -> Vec<EventBus> {
-    let mut buses = vec![EventBus::InProcess(InProcessBus::new())];
-    if let Some(url) = nats_url() {
-        let suffix = uuid::Uuid::new_v4().simple().to_string();
-        let mut config = CommonConfig::local().events;
-        config.bus_url = Some(url);
-        config.stream = format!("TEST_{suffix}");
-        config.subject_prefix = format!("t{suffix}");
-        buses.push(
-            EventBus::from_config(&config)
-                .await
-                .expect("NATS reachable"),
-        );
-    }
-    buses
+/// Commits one event through `outbox` in a transaction of its own.
+async fn commit_event(db: &DatabaseConnection, outbox: &Outbox, aggregate: &str) {
+    let txn = db.begin().await.expect("begin");
+    outbox
+        .enqueue(
+            &txn,
+            NewEvent::new(
+                "test.thing.happened",
+                aggregate,
+                serde_json::json!({ "of": aggregate }),
+            ),
+        )
+        .await
+        .expect("enqueue");
+    txn.commit().await.expect("commit");
 }
 
-/// Deletes a test's NATS stream.
-async fn clean_up(bus: &EventBus) {
-    if let EventBus::Nats(nats) = bus {
-        let _ = nats.delete_stream().await;
-    }
+/// Subscribes a consumer with `handler` to `test.>`; it stops with `shutdown`.
+async fn start_consumer(
+    db: &DatabaseConnection,
+    bus: &EventBus,
+    name: &str,
+    handler: Arc<Counting>,
+    shutdown: &CancellationToken,
+) {
+    platform::events::run_consumer(
+        db.clone(),
+        bus.clone(),
+        name.into(),
+        "test.>".into(),
+        handler,
+        shutdown.clone(),
+    )
+    .await
+    .expect("subscribe");
 }
 
 #[tokio::test]
 async fn an_event_exists_only_if_its_transaction_commits() {
-    let (_guard, db) = database().await;
+    let (_guard, db) = event_database().await;
     let outbox = Outbox::new("test", clock());
     let txn = db.begin().await.expect("begin");
     outbox
@@ -135,36 +129,23 @@ async fn an_event_exists_only_if_its_transaction_commits() {
 
 #[tokio::test]
 async fn an_event_survives_a_crash_between_commit_and_publish_and_is_consumed_once() {
-    for bus in buses().await {
-        let (_producer_guard, producer_db) = database().await;
-        let (_consumer_guard, consumer_db) = database().await;
+    for bus in event_buses().await {
+        let (_producer_guard, producer_db) = event_database().await;
+        let (_consumer_guard, consumer_db) = event_database().await;
         let handler = Arc::new(Counting::default());
         let shutdown = CancellationToken::new();
-        platform::events::run_consumer(
-            consumer_db.clone(),
-            bus.clone(),
-            "test-consumer".into(),
-            "test.>".into(),
+        start_consumer(
+            &consumer_db,
+            &bus,
+            "test-consumer",
             handler.clone(),
-            shutdown.clone(),
+            &shutdown,
         )
-        .await
-        .expect("subscribe");
+        .await;
 
         // The producer commits its change with the event, then "crashes": its relay
         // never runs.
-        {
-            let outbox = Outbox::new("test", clock());
-            let txn = producer_db.begin().await.expect("begin");
-            outbox
-                .enqueue(
-                    &txn,
-                    NewEvent::new("test.order.paid", "o-1", serde_json::json!({"amount": 100})),
-                )
-                .await
-                .expect("enqueue");
-            txn.commit().await.expect("commit");
-        }
+        commit_event(&producer_db, &Outbox::new("test", clock()), "o-1").await;
         assert_eq!(
             unpublished(&producer_db).await,
             1,
@@ -199,41 +180,31 @@ async fn an_event_survives_a_crash_between_commit_and_publish_and_is_consumed_on
         );
 
         shutdown.cancel();
-        clean_up(&bus).await;
+        clean_up_bus(&bus).await;
     }
 }
 
 #[tokio::test]
 async fn a_failing_consumer_gets_the_event_again_until_it_succeeds() {
-    for bus in buses().await {
-        let (_producer_guard, producer_db) = database().await;
-        let (_consumer_guard, consumer_db) = database().await;
+    for bus in event_buses().await {
+        let (_producer_guard, producer_db) = event_database().await;
+        let (_consumer_guard, consumer_db) = event_database().await;
         let handler = Arc::new(Counting {
             handled: AtomicUsize::new(0),
             failures: AtomicUsize::new(2),
         });
         let shutdown = CancellationToken::new();
-        platform::events::run_consumer(
-            consumer_db.clone(),
-            bus.clone(),
-            "flaky-consumer".into(),
-            "test.>".into(),
+        start_consumer(
+            &consumer_db,
+            &bus,
+            "flaky-consumer",
             handler.clone(),
-            shutdown.clone(),
+            &shutdown,
         )
-        .await
-        .expect("subscribe");
+        .await;
         let clock = Arc::new(ManualClock::starting_now());
         let outbox = Outbox::new("test", clock.clone());
-        let txn = producer_db.begin().await.expect("begin");
-        outbox
-            .enqueue(
-                &txn,
-                NewEvent::new("test.thing.happened", "x", serde_json::json!({})),
-            )
-            .await
-            .expect("enqueue");
-        txn.commit().await.expect("commit");
+        commit_event(&producer_db, &outbox, "x").await;
         let relay = outbox.relay(producer_db.clone(), bus.clone(), Duration::from_millis(50));
 
         // In-process: the relay sees each failure and retries after a backoff.
@@ -256,13 +227,13 @@ async fn a_failing_consumer_gets_the_event_again_until_it_succeeds() {
             bus.kind()
         );
         shutdown.cancel();
-        clean_up(&bus).await;
+        clean_up_bus(&bus).await;
     }
 }
 
 #[tokio::test]
 async fn a_failed_publish_is_retried_with_backoff() {
-    let (_guard, db) = database().await;
+    let (_guard, db) = event_database().await;
     let bus = EventBus::InProcess(InProcessBus::new());
     // A subscriber that stopped: every delivery to it fails.
     let subscription = bus.subscribe("gone", "test.>").await.expect("subscribe");
@@ -285,7 +256,7 @@ async fn a_failed_publish_is_retried_with_backoff() {
         failures: AtomicUsize::new(1),
     });
     let mut subscription = bus.subscribe("live", "test.>").await.expect("subscribe");
-    let (_consumer_guard, consumer_db) = database().await;
+    let (_consumer_guard, consumer_db) = event_database().await;
     let handler = live.clone();
     let worker = tokio::spawn(async move {
         while let Some(Ok(delivery)) = subscription.next().await {
@@ -324,7 +295,7 @@ async fn a_failed_publish_is_retried_with_backoff() {
 
 #[tokio::test]
 async fn duplicate_deliveries_are_processed_once() {
-    let (_guard, db) = database().await;
+    let (_guard, db) = event_database().await;
     let handler = Counting::default();
     let event = Envelope {
         id: uuid::Uuid::new_v4().to_string(),

@@ -1,4 +1,5 @@
 //! Integration tests of the platform crate: token verification, events.
 
+mod errors;
 mod events;
 mod tokens;
