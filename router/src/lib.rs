@@ -1,2 +1,13 @@
-//! The federation router: composes the subgraph schemas into a supergraph, plans each
-//! operation across subgraphs and executes it. Empty until the router issue fills it.
+//! The federation router. Modules follow the request pipeline:
+//!
+//! - [`supergraph`]: the supergraph SDL (Apollo join spec) as a model — types,
+//!   fields, and which subgraph can resolve what.
+//! - `compose`: subgraph SDLs → supergraph SDL.
+//! - `operation`: parse → validate against the API schema → normalise.
+//! - `planner`: the query plan (fetches per subgraph, in parallel or in sequence).
+//! - `executor`: run the plan, merge the results, shape the response.
+//! - `server`: GraphQL over HTTP.
+
+pub mod error;
+pub mod operation;
+pub mod supergraph;
