@@ -9,5 +9,7 @@
 //! - `server`: GraphQL over HTTP.
 
 pub mod error;
+pub mod executor;
 pub mod operation;
+pub mod planner;
 pub mod supergraph;

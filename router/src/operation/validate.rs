@@ -24,6 +24,9 @@ pub(super) struct Facts {
     pub selects_data: bool,
 }
 
+/// Fields by response key, each with the type it is selected on.
+type FieldsByKey<'a> = Vec<(&'a str, Vec<(String, &'a Positioned<Field>)>)>;
+
 struct Validator<'a> {
     schema: &'a Supergraph,
     document: &'a ExecutableDocument,
@@ -156,10 +159,10 @@ impl<'a> Validator<'a> {
                     (None, Some(spread.node.fragment_name.node.as_str()))
                 }
             };
-            if let Some(inner) = inner {
-                if let Some(cycle) = self.find_cycle(inner, stack) {
-                    return Some(cycle);
-                }
+            if let Some(inner) = inner
+                && let Some(cycle) = self.find_cycle(inner, stack)
+            {
+                return Some(cycle);
             }
             if let Some(name) = spread {
                 if stack.first() == Some(&name) {
@@ -259,10 +262,10 @@ impl<'a> Validator<'a> {
                     }
                     Selection::FragmentSpread(spread) => {
                         let name = spread.node.fragment_name.node.as_str();
-                        if used.insert(name) {
-                            if let Some(fragment) = self.document.fragments.get(name) {
-                                pending.push(&fragment.node.selection_set.node);
-                            }
+                        if used.insert(name)
+                            && let Some(fragment) = self.document.fragments.get(name)
+                        {
+                            pending.push(&fragment.node.selection_set.node);
                         }
                     }
                 }
@@ -550,7 +553,7 @@ impl<'a> Validator<'a> {
     /// (FieldsInSetCanMerge); their sub-selections merge, so they are checked
     /// together.
     fn merge_check(&mut self, parent: &str, sets: &[&'a SelectionSet]) {
-        let mut by_key: Vec<(&'a str, Vec<(String, &'a Positioned<Field>)>)> = Vec::new();
+        let mut by_key: FieldsByKey<'a> = Vec::new();
         for set in sets {
             self.collect_fields(parent, set, &mut by_key, &mut HashSet::new());
         }
@@ -585,7 +588,7 @@ impl<'a> Validator<'a> {
         &self,
         parent: &str,
         set: &'a SelectionSet,
-        by_key: &mut Vec<(&'a str, Vec<(String, &'a Positioned<Field>)>)>,
+        by_key: &mut FieldsByKey<'a>,
         visited: &mut HashSet<&'a str>,
     ) {
         for item in &set.items {

@@ -115,13 +115,13 @@ pub fn usage_allowed(
     location: &TypeRef,
     location_has_default: bool,
 ) -> bool {
-    if let TypeRef::NonNull(inner) = location {
-        if !variable.is_non_null() {
-            if !(variable_has_default || location_has_default) {
-                return false;
-            }
-            return compatible(variable, inner);
+    if let TypeRef::NonNull(inner) = location
+        && !variable.is_non_null()
+    {
+        if !(variable_has_default || location_has_default) {
+            return false;
         }
+        return compatible(variable, inner);
     }
     compatible(variable, location)
 }

@@ -1,0 +1,199 @@
+//! Requests to subgraphs: pooled keep-alive HTTP, per-subgraph timeouts, the
+//! client's `Authorization` and `x-request-id` forwarded, and (optionally)
+//! identical in-flight requests shared.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+use http::HeaderMap;
+use serde_json::Value;
+
+use crate::error::{GraphQLError, codes};
+
+/// Where a subgraph answers and how long it may take.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub name: String,
+    pub url: String,
+    pub timeout: Duration,
+}
+
+/// A subgraph's answer, parsed.
+#[derive(Debug, Clone)]
+pub struct SubgraphResponse {
+    pub data: Option<Value>,
+    pub errors: Vec<Value>,
+}
+
+type Outcome = Result<Arc<SubgraphResponse>, GraphQLError>;
+type InFlight = Shared<BoxFuture<'static, Outcome>>;
+/// Subgraph, request body, `Authorization` header.
+type DedupeKey = (usize, Bytes, Option<Bytes>);
+
+/// Sends subgraph requests.
+pub struct SubgraphClient {
+    http: reqwest::Client,
+    endpoints: Vec<Endpoint>,
+    /// Identical requests in flight share one answer (queries only).
+    dedupe: Option<Mutex<HashMap<DedupeKey, InFlight>>>,
+}
+
+impl std::fmt::Debug for SubgraphClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubgraphClient")
+            .field("endpoints", &self.endpoints)
+            .field("dedupe", &self.dedupe.is_some())
+            .finish()
+    }
+}
+
+/// Headers a subgraph receives from the client's request.
+pub const FORWARDED_HEADERS: [&str; 2] = ["authorization", "x-request-id"];
+
+impl SubgraphClient {
+    pub fn new(http: reqwest::Client, endpoints: Vec<Endpoint>, dedupe: bool) -> Self {
+        Self {
+            http,
+            endpoints,
+            dedupe: dedupe.then(|| Mutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn endpoint(&self, graph: usize) -> &Endpoint {
+        &self.endpoints[graph]
+    }
+
+    /// Sends `body` to subgraph `graph`; `shareable` requests may share an
+    /// identical one in flight.
+    pub async fn send(
+        &self,
+        graph: usize,
+        body: Bytes,
+        headers: &HeaderMap,
+        shareable: bool,
+    ) -> Outcome {
+        let Some(dedupe) = self.dedupe.as_ref().filter(|_| shareable) else {
+            return self.request(graph, body, headers).await;
+        };
+        let authorization = headers
+            .get(http::header::AUTHORIZATION)
+            .map(|v| Bytes::copy_from_slice(v.as_bytes()));
+        let key = (graph, body.clone(), authorization);
+        let (future, leader) = {
+            let mut in_flight = dedupe.lock().expect("dedupe lock poisoned");
+            match in_flight.get(&key) {
+                Some(shared) => (shared.clone(), false),
+                None => {
+                    let request = self
+                        .request_owned(graph, body, headers.clone())
+                        .boxed()
+                        .shared();
+                    in_flight.insert(key.clone(), request.clone());
+                    (request, true)
+                }
+            }
+        };
+        let outcome = future.await;
+        if leader {
+            dedupe.lock().expect("dedupe lock poisoned").remove(&key);
+        }
+        outcome
+    }
+
+    fn request_owned(
+        &self,
+        graph: usize,
+        body: Bytes,
+        headers: HeaderMap,
+    ) -> impl Future<Output = Outcome> + Send + 'static {
+        let http = self.http.clone();
+        let endpoint = self.endpoints[graph].clone();
+        async move { request(&http, &endpoint, body, &headers).await }
+    }
+
+    async fn request(&self, graph: usize, body: Bytes, headers: &HeaderMap) -> Outcome {
+        request(&self.http, &self.endpoints[graph], body, headers).await
+    }
+}
+
+async fn request(
+    http: &reqwest::Client,
+    endpoint: &Endpoint,
+    body: Bytes,
+    headers: &HeaderMap,
+) -> Outcome {
+    let failure = |code: &str, message: String| {
+        GraphQLError::new(message, code).with_extension("serviceName", endpoint.name.clone())
+    };
+    let mut request = http
+        .post(&endpoint.url)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(
+            http::header::ACCEPT,
+            "application/graphql-response+json, application/json",
+        )
+        .timeout(endpoint.timeout)
+        .body(body);
+    for name in FORWARDED_HEADERS {
+        if let Some(value) = headers.get(name) {
+            request = request.header(name, value);
+        }
+    }
+    let response = request.send().await.map_err(|e| {
+        if e.is_timeout() {
+            failure(
+                codes::SUBGRAPH_TIMEOUT,
+                format!(
+                    "Subgraph \"{}\" did not answer within {} ms.",
+                    endpoint.name,
+                    endpoint.timeout.as_millis()
+                ),
+            )
+        } else {
+            failure(
+                codes::SUBGRAPH_REQUEST_FAILED,
+                format!("HTTP fetch failed from \"{}\": {e}", endpoint.name),
+            )
+        }
+    })?;
+    let status = response.status();
+    let bytes = response.bytes().await.map_err(|e| {
+        let code = if e.is_timeout() {
+            codes::SUBGRAPH_TIMEOUT
+        } else {
+            codes::SUBGRAPH_REQUEST_FAILED
+        };
+        failure(
+            code,
+            format!("HTTP fetch failed from \"{}\": {e}", endpoint.name),
+        )
+    })?;
+    let parsed: Result<Value, _> = serde_json::from_slice(&bytes);
+    match parsed {
+        Ok(Value::Object(mut object))
+            if object.contains_key("data") || object.contains_key("errors") =>
+        {
+            let data = object.remove("data").filter(|d| !d.is_null());
+            let errors = match object.remove("errors") {
+                Some(Value::Array(errors)) => errors,
+                _ => Vec::new(),
+            };
+            Ok(Arc::new(SubgraphResponse { data, errors }))
+        }
+        _ if !status.is_success() => Err(failure(
+            codes::SUBGRAPH_REQUEST_FAILED,
+            format!("HTTP fetch failed from \"{}\": {status}", endpoint.name),
+        )),
+        _ => Err(failure(
+            codes::SUBGRAPH_INVALID_RESPONSE,
+            format!(
+                "Subgraph \"{}\" answered with something that is not a GraphQL response.",
+                endpoint.name
+            ),
+        )),
+    }
+}

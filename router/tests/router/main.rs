@@ -1,0 +1,4 @@
+//! The router end to end: fixture supergraphs and subgraphs, the benchmark's
+//! response, GraphQL over HTTP.
+
+mod bench_response;
