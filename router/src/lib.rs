@@ -8,8 +8,14 @@
 //! - `executor`: run the plan, merge the results, shape the response.
 //! - `server`: GraphQL over HTTP.
 
+// `GraphQLError` is the router's error everywhere; it is not boxed because errors
+// are the rare path and boxing every `Result` would obscure the code.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
 pub mod error;
 pub mod executor;
 pub mod operation;
 pub mod planner;
+pub mod server;
 pub mod supergraph;

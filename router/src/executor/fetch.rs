@@ -22,6 +22,23 @@ pub struct Endpoint {
     pub timeout: Duration,
 }
 
+/// A file of a multipart upload, and the variable path it fills.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// E.g. `["file"]` or `["files", "0"]`.
+    pub path: Vec<String>,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Bytes,
+}
+
+impl Upload {
+    /// The variable the file belongs to.
+    pub fn variable(&self) -> &str {
+        &self.path[0]
+    }
+}
+
 /// A subgraph's answer, parsed.
 #[derive(Debug, Clone)]
 pub struct SubgraphResponse {
@@ -112,18 +129,76 @@ impl SubgraphClient {
     ) -> impl Future<Output = Outcome> + Send + 'static {
         let http = self.http.clone();
         let endpoint = self.endpoints[graph].clone();
-        async move { request(&http, &endpoint, body, &headers).await }
+        async move { request(&http, &endpoint, Payload::Json(body), &headers).await }
     }
 
     async fn request(&self, graph: usize, body: Bytes, headers: &HeaderMap) -> Outcome {
-        request(&self.http, &self.endpoints[graph], body, headers).await
+        request(
+            &self.http,
+            &self.endpoints[graph],
+            Payload::Json(body),
+            headers,
+        )
+        .await
     }
+
+    /// Sends a request with files, as a GraphQL multipart request (never shared).
+    pub async fn send_with_uploads(
+        &self,
+        graph: usize,
+        body: Bytes,
+        uploads: &[&Upload],
+        headers: &HeaderMap,
+    ) -> Outcome {
+        let mut map = serde_json::Map::new();
+        let mut form = reqwest::multipart::Form::new().part(
+            "operations",
+            reqwest::multipart::Part::bytes(body.to_vec())
+                .mime_str("application/json")
+                .expect("a valid mime type"),
+        );
+        for (index, upload) in uploads.iter().enumerate() {
+            map.insert(
+                index.to_string(),
+                Value::Array(vec![Value::String(format!(
+                    "variables.{}",
+                    upload.path.join(".")
+                ))]),
+            );
+        }
+        form = form.text("map", Value::Object(map).to_string());
+        for (index, upload) in uploads.iter().enumerate() {
+            let mut part = reqwest::multipart::Part::bytes(upload.bytes.to_vec());
+            if let Some(name) = &upload.filename {
+                part = part.file_name(name.clone());
+            }
+            if let Some(mime) = &upload.content_type {
+                part = part
+                    .mime_str(mime)
+                    .unwrap_or_else(|_| reqwest::multipart::Part::bytes(upload.bytes.to_vec()));
+            }
+            form = form.part(index.to_string(), part);
+        }
+        request(
+            &self.http,
+            &self.endpoints[graph],
+            Payload::Multipart(form),
+            headers,
+        )
+        .await
+    }
+}
+
+/// A request body.
+enum Payload {
+    Json(Bytes),
+    Multipart(reqwest::multipart::Form),
 }
 
 async fn request(
     http: &reqwest::Client,
     endpoint: &Endpoint,
-    body: Bytes,
+    payload: Payload,
     headers: &HeaderMap,
 ) -> Outcome {
     let failure = |code: &str, message: String| {
@@ -131,13 +206,20 @@ async fn request(
     };
     let mut request = http
         .post(&endpoint.url)
-        .header(http::header::CONTENT_TYPE, "application/json")
         .header(
             http::header::ACCEPT,
             "application/graphql-response+json, application/json",
         )
-        .timeout(endpoint.timeout)
-        .body(body);
+        .timeout(endpoint.timeout);
+    request = match payload {
+        Payload::Json(body) => request
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(body),
+        // Subgraphs that guard against CSRF want the preflight header on uploads.
+        Payload::Multipart(form) => request
+            .header("apollo-require-preflight", "true")
+            .multipart(form),
+    };
     for name in FORWARDED_HEADERS {
         if let Some(value) = headers.get(name) {
             request = request.header(name, value);

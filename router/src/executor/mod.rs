@@ -14,7 +14,7 @@ use futures::future::join_all;
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
-pub use fetch::{Endpoint, FORWARDED_HEADERS, SubgraphClient, SubgraphResponse};
+pub use fetch::{Endpoint, FORWARDED_HEADERS, SubgraphClient, SubgraphResponse, Upload};
 use merge::Representations;
 
 use crate::error::{GraphQLError, PathElement};
@@ -27,6 +27,9 @@ use crate::supergraph::Supergraph;
 pub struct Response {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<GraphQLError>,
+    /// Absent for request errors (nothing was executed); `null` when execution
+    /// nulled the whole result.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Value>,
 }
 
@@ -43,12 +46,21 @@ struct State {
     errors: Vec<GraphQLError>,
 }
 
+/// What every fetch of one execution shares.
+struct Context<'r> {
+    variables: &'r Map<String, Value>,
+    headers: &'r HeaderMap,
+    uploads: &'r [Upload],
+}
+
 /// A fetch ready to send.
 struct Ready<'p> {
     fetch: &'p FetchNode,
     body: Bytes,
     /// Entity fetches: the representations sent.
     representations: Option<Representations>,
+    /// Files whose variables the fetch uses.
+    uploads: Vec<&'p Upload>,
 }
 
 impl Executor {
@@ -69,12 +81,31 @@ impl Executor {
         variables: &Map<String, Value>,
         headers: &HeaderMap,
     ) -> Response {
+        self.execute_with_uploads(operation, plan, variables, headers, &[])
+            .await
+    }
+
+    /// [`Executor::execute`] with uploaded files, forwarded to the fetches that use
+    /// their variables.
+    pub async fn execute_with_uploads(
+        &self,
+        operation: &Operation,
+        plan: &QueryPlan,
+        variables: &Map<String, Value>,
+        headers: &HeaderMap,
+        uploads: &[Upload],
+    ) -> Response {
         let mut state = State {
             data: Value::Object(Map::new()),
             errors: Vec::new(),
         };
         if let Some(root) = &plan.root {
-            self.run(root, &mut state, variables, headers).await;
+            let context = Context {
+                variables,
+                headers,
+                uploads,
+            };
+            self.run(root, &mut state, &context).await;
         }
         let mut errors = state.errors;
         let data = project::Projector::new(&self.schema, variables, &mut errors)
@@ -89,14 +120,13 @@ impl Executor {
         &'a self,
         node: &'a PlanNode,
         state: &'a mut State,
-        variables: &'a Map<String, Value>,
-        headers: &'a HeaderMap,
+        context: &'a Context<'a>,
     ) -> futures::future::BoxFuture<'a, ()> {
         Box::pin(async move {
             match node {
                 PlanNode::Sequence(nodes) => {
                     for node in nodes {
-                        self.run(node, state, variables, headers).await;
+                        self.run(node, state, context).await;
                     }
                 }
                 PlanNode::Parallel(nodes) if nodes.iter().all(|n| fetch_of(n).is_some()) => {
@@ -104,26 +134,26 @@ impl Executor {
                         .iter()
                         .filter_map(|n| {
                             let (fetch, path) = fetch_of(n)?;
-                            self.prepare(fetch, path, state, variables)
-                                .map(|r| (r, path))
+                            self.prepare(fetch, path, state, context).map(|r| (r, path))
                         })
                         .collect();
-                    let sent = join_all(ready.iter().map(|(r, _)| self.send(r, headers))).await;
+                    let sent =
+                        join_all(ready.iter().map(|(r, _)| self.send(r, context.headers))).await;
                     for ((ready, _), outcome) in ready.into_iter().zip(sent) {
                         self.apply(ready, outcome, state);
                     }
                 }
                 PlanNode::Parallel(nodes) => {
                     for node in nodes {
-                        self.run(node, state, variables, headers).await;
+                        self.run(node, state, context).await;
                     }
                 }
                 PlanNode::Fetch(_) | PlanNode::Flatten { .. } => {
                     let Some((fetch, path)) = fetch_of(node) else {
                         return;
                     };
-                    if let Some(ready) = self.prepare(fetch, path, state, variables) {
-                        let outcome = self.send(&ready, headers).await;
+                    if let Some(ready) = self.prepare(fetch, path, state, context) {
+                        let outcome = self.send(&ready, context.headers).await;
                         self.apply(ready, outcome, state);
                     }
                 }
@@ -137,8 +167,9 @@ impl Executor {
         fetch: &'p FetchNode,
         path: Option<&[FlattenStep]>,
         state: &State,
-        variables: &Map<String, Value>,
+        context: &Context<'p>,
     ) -> Option<Ready<'p>> {
+        let variables = context.variables;
         let mut fetch_variables = Map::new();
         for name in &fetch.variable_usages {
             if let Some(value) = variables.get(name) {
@@ -169,10 +200,16 @@ impl Executor {
         }
         body.insert("variables".into(), Value::Object(fetch_variables));
         let bytes = serde_json::to_vec(&Value::Object(body)).expect("JSON values serialise");
+        let uploads = context
+            .uploads
+            .iter()
+            .filter(|u| fetch.variable_usages.iter().any(|v| v == u.variable()))
+            .collect();
         Some(Ready {
             fetch,
             body: Bytes::from(bytes),
             representations,
+            uploads,
         })
     }
 
@@ -181,6 +218,17 @@ impl Executor {
         ready: &Ready<'_>,
         headers: &HeaderMap,
     ) -> Result<Arc<SubgraphResponse>, GraphQLError> {
+        if !ready.uploads.is_empty() {
+            return self
+                .client
+                .send_with_uploads(
+                    ready.fetch.graph,
+                    ready.body.clone(),
+                    &ready.uploads,
+                    headers,
+                )
+                .await;
+        }
         let shareable = ready.fetch.kind != OperationKind::Mutation;
         self.client
             .send(ready.fetch.graph, ready.body.clone(), headers, shareable)
