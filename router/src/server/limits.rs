@@ -211,7 +211,7 @@ mod tests {
                 "query Q($v: Int = -1.5e3) { a(x: $v, s: \"a\\\"b\") @skip(if: true) ...F }",
                 100
             ),
-            25
+            31
         );
         assert_eq!(count_tokens("# comment\n{ a, b }", 100), 4);
         assert_eq!(
