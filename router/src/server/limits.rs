@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(count_tokens("# comment\n{ a, b }", 100), 4);
         assert_eq!(
             count_tokens("{ a(s: \"\"\"block \\\"\"\" string\"\"\") }", 100),
-            7
+            8
         );
         assert_eq!(
             count_tokens(&"{ a }".repeat(1000), 10),
