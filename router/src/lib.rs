@@ -12,6 +12,7 @@
 // are the rare path and boxing every `Result` would obscure the code.
 #![allow(clippy::result_large_err)]
 
+pub mod compose;
 pub mod config;
 pub mod error;
 pub mod executor;

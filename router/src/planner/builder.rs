@@ -941,7 +941,10 @@ impl<'a> Planner<'a> {
         levels
     }
 
-    fn into_plan(self, operation: &Operation) -> QueryPlan {
+    fn into_plan(mut self, operation: &Operation) -> QueryPlan {
+        for group in &mut self.groups {
+            group.selection.fill_empty();
+        }
         let levels = self.levels();
         let mut segments: Vec<PlanNode> = Vec::new();
         let segment_ids: BTreeSet<usize> = self.groups.iter().map(|g| g.segment).collect();

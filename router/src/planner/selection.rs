@@ -153,6 +153,25 @@ impl SelSet {
         }
     }
 
+    /// Gives every empty sub-selection `__typename` (a composite field must select
+    /// something, e.g. when `@skip` removed all its fields).
+    pub fn fill_empty(&mut self) {
+        for item in &mut self.items {
+            let set = match item {
+                SelItem::Field(field) => match &mut field.set {
+                    Some(set) => set,
+                    None => continue,
+                },
+                SelItem::Fragment { set, .. } => set,
+            };
+            if set.is_empty() {
+                set.field_mut(None, "__typename", &[], false);
+            } else {
+                set.fill_empty();
+            }
+        }
+    }
+
     /// The variables the selection's arguments use.
     pub fn variables(&self, out: &mut BTreeSet<String>) {
         for item in &self.items {

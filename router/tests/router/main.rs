@@ -2,3 +2,7 @@
 //! response, GraphQL over HTTP.
 
 mod bench_response;
+mod compose;
+mod fixture;
+mod scenarios;
+mod supergraph_compare;
