@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::error::PathElement;
 use crate::planner::FlattenStep;
 use crate::planner::selection::{SelItem, SelSet};
-use crate::supergraph::Supergraph;
+use crate::supergraph::{GraphId, Supergraph};
 
 /// The objects at `path` (nulls and non-objects skipped), with their positions.
 pub fn objects_at<'v>(
@@ -62,9 +62,11 @@ pub struct Representations {
     pub positions: Vec<Vec<Vec<PathElement>>>,
 }
 
-/// Builds the representations of the objects at `path` that match `requires`.
+/// Builds the representations of the objects at `path` that match `requires`,
+/// for an entity fetch to subgraph `graph`.
 pub fn representations(
     schema: &Supergraph,
+    graph: GraphId,
     data: &Value,
     path: &[FlattenStep],
     requires: &SelSet,
@@ -76,7 +78,7 @@ pub fn representations(
         let Some(typename) = object.get("__typename").and_then(Value::as_str) else {
             continue;
         };
-        let Some(mut rep) = represent(schema, typename, object, requires) else {
+        let Some(mut rep) = represent(schema, graph, typename, object, requires) else {
             continue;
         };
         if let Some(name) = typename_override {
@@ -100,12 +102,14 @@ pub fn representations(
 /// condition or lacks a needed value.
 fn represent(
     schema: &Supergraph,
+    graph: GraphId,
     typename: &str,
     object: &Map<String, Value>,
     requires: &SelSet,
 ) -> Option<Map<String, Value>> {
     let mut rep = Map::new();
     let mut matched = false;
+    let shaper = Shaper { schema, graph };
     for item in &requires.items {
         let SelItem::Fragment { on, set } = item else {
             continue;
@@ -114,66 +118,80 @@ fn represent(
             continue;
         }
         matched = true;
-        shape_into(schema, typename, object, set, &mut rep)?;
+        shaper.shape_into(on, typename, object, set, &mut rep)?;
     }
     matched.then_some(rep)
 }
 
-/// Copies the fields of `shape` from `object` (read under their response keys,
-/// written under their names).
-fn shape_into(
-    schema: &Supergraph,
-    typename: &str,
-    object: &Map<String, Value>,
-    shape: &SelSet,
-    out: &mut Map<String, Value>,
-) -> Option<()> {
-    for item in &shape.items {
-        match item {
-            SelItem::Field(field) => {
-                let value = object.get(field.response_key())?;
-                if value.is_null() {
-                    // A null where the schema says non-null means its fetch failed.
-                    let non_null = schema
-                        .field(typename, &field.name)
-                        .is_some_and(|f| f.ty.is_non_null());
-                    if non_null {
-                        return None;
-                    }
-                }
-                let copied = match &field.set {
-                    Some(sub) => shape_value(schema, value, sub)?,
-                    None => value.clone(),
-                };
-                out.insert(field.name.clone(), copied);
-            }
-            SelItem::Fragment { on, set } => {
-                if schema.type_matches(typename, on) {
-                    shape_into(schema, typename, object, set, out)?;
-                }
-            }
-        }
-    }
-    Some(())
+/// Copies representation fields out of response objects.
+struct Shaper<'s> {
+    schema: &'s Supergraph,
+    /// The subgraph the representation is for.
+    graph: GraphId,
 }
 
-fn shape_value(schema: &Supergraph, value: &Value, shape: &SelSet) -> Option<Value> {
-    match value {
-        Value::Object(object) => {
-            let typename = object
-                .get("__typename")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let mut out = Map::new();
-            shape_into(schema, typename, object, shape, &mut out)?;
-            Some(Value::Object(out))
+impl Shaper<'_> {
+    /// Copies the fields of `shape` from `object` (read under their response keys,
+    /// written under their names). `entity_type` is the type the subgraph
+    /// resolves the object as.
+    fn shape_into(
+        &self,
+        entity_type: &str,
+        typename: &str,
+        object: &Map<String, Value>,
+        shape: &SelSet,
+        out: &mut Map<String, Value>,
+    ) -> Option<()> {
+        for item in &shape.items {
+            match item {
+                SelItem::Field(field) => {
+                    let value = object.get(field.response_key())?;
+                    if value.is_null() && self.non_null_in_target(entity_type, typename, &field.name) {
+                        // A null key (or a failed fetch) cannot make a valid
+                        // representation: the object is left out.
+                        return None;
+                    }
+                    let copied = match &field.set {
+                        Some(sub) => self.shape_value(value, sub)?,
+                        None => value.clone(),
+                    };
+                    out.insert(field.name.clone(), copied);
+                }
+                SelItem::Fragment { on, set } => {
+                    if self.schema.type_matches(typename, on) {
+                        self.shape_into(entity_type, typename, object, set, out)?;
+                    }
+                }
+            }
         }
-        Value::Array(items) => items
-            .iter()
-            .map(|item| shape_value(schema, item, shape))
-            .collect::<Option<Vec<_>>>()
-            .map(Value::Array),
-        other => Some(other.clone()),
+        Some(())
+    }
+
+    /// Whether the target subgraph declares the field non-null.
+    fn non_null_in_target(&self, entity_type: &str, typename: &str, field: &str) -> bool {
+        [entity_type, typename].iter().any(|ty| {
+            match self.schema.join_field(ty, field, self.graph).and_then(|j| j.ty.as_ref()) {
+                Some(own) => own.is_non_null(),
+                None => self.schema.field(ty, field).is_some_and(|f| f.ty.is_non_null()),
+            }
+        })
+    }
+
+    fn shape_value(&self, value: &Value, shape: &SelSet) -> Option<Value> {
+        match value {
+            Value::Object(object) => {
+                let typename = object.get("__typename").and_then(Value::as_str).unwrap_or_default();
+                let mut out = Map::new();
+                self.shape_into(typename, typename, object, shape, &mut out)?;
+                Some(Value::Object(out))
+            }
+            Value::Array(items) => items
+                .iter()
+                .map(|item| self.shape_value(item, shape))
+                .collect::<Option<Vec<_>>>()
+                .map(Value::Array),
+            other => Some(other.clone()),
+        }
     }
 }
 

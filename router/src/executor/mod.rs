@@ -180,6 +180,7 @@ impl Executor {
             (Some(requires), Some(path)) => {
                 let reps = merge::representations(
                     &self.schema,
+                    fetch.graph,
                     &state.data,
                     path,
                     requires,

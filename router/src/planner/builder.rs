@@ -300,7 +300,11 @@ impl<'a> Planner<'a> {
             self.add_field(ctx, field);
             return Ok(());
         }
+        // A field with @requires is only resolved through `_entities`, even by this
+        // subgraph: the representation carries what it requires.
+        let requires_here = self.requires_in(parent, &field.name, graph);
         if field.name != "__typename"
+            && !requires_here
             && self.can_resolve(graph, parent, &field.name, ctx.provided.as_ref())
         {
             return self.add_and_descend(ctx, field);
@@ -316,6 +320,12 @@ impl<'a> Planner<'a> {
             return Ok(());
         }
         self.jump(ctx, field)
+    }
+
+    fn requires_in(&self, type_name: &str, field: &str, graph: GraphId) -> bool {
+        self.schema
+            .join_field(type_name, field, graph)
+            .is_some_and(|j| j.requires.is_some())
     }
 
     /// Whether `graph` can return `type_name.field` at a position where `provided`
@@ -538,7 +548,7 @@ impl<'a> Planner<'a> {
                 "no subgraph can resolve {parent}.{field}"
             )));
         }
-        self.shortest_route(ctx, &targets).ok_or_else(|| {
+        self.shortest_route(ctx, field, &targets).ok_or_else(|| {
             let names: Vec<&str> = targets
                 .iter()
                 .map(|(g, _)| self.schema.graph(*g).name.as_str())
@@ -557,13 +567,13 @@ impl<'a> Planner<'a> {
     }
 
     /// Breadth-first over subgraphs linked by keys; existing groups first.
-    fn shortest_route(&self, ctx: &Ctx, targets: &[(GraphId, String)]) -> Option<Vec<Hop>> {
+    fn shortest_route(&self, ctx: &Ctx, field: &str, targets: &[(GraphId, String)]) -> Option<Vec<Hop>> {
         let start = self.graph_of(ctx);
         let parent = ctx.parent_type.as_str();
         // Direct hops, preferring a group that already exists at this position.
         let mut direct: Vec<Hop> = Vec::new();
         for (graph, entity_type) in targets {
-            if *graph == start && entity_type == parent {
+            if *graph == start && entity_type == parent && !self.requires_in(entity_type, field, *graph) {
                 continue;
             }
             for key in self.usable_keys(entity_type, *graph) {

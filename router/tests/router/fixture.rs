@@ -539,7 +539,7 @@ impl<'a> Exec<'a> {
                         .and_then(|t| t.fields.get(name))
                         .cloned()
                         .expect("validated");
-                    let raw = self.field_value(type_name, value, field, def.external, path);
+                    let raw = self.field_value(type_name, value, field, &def, path);
                     self.complete(&def.ty, raw, &subsets, path)
                 }
             };
@@ -554,17 +554,28 @@ impl<'a> Exec<'a> {
         type_name: &str,
         parent: &Map<String, Value>,
         field: &async_graphql_parser::types::Field,
-        external: bool,
+        def: &router::compose::subgraph::SubField,
         path: &[Value],
     ) -> Value {
         let name = field.name.node.as_str();
+        let external = def.external;
         let mut raw = None;
-        if !field.arguments.is_empty() {
-            let mut args: Vec<(String, String)> = field
-                .arguments
-                .iter()
-                .map(|(n, v)| (n.node.to_string(), self.argument(&v.node).to_string()))
-                .collect();
+        // Arguments as the subgraph sees them: defaults, then what was given.
+        let mut given: Vec<(String, String)> = def
+            .arguments
+            .values()
+            .filter_map(|a| {
+                a.default_value
+                    .as_ref()
+                    .map(|d| (a.name.clone(), d.clone().into_json().unwrap_or(Value::Null).to_string()))
+            })
+            .collect();
+        for (n, v) in &field.arguments {
+            given.retain(|(existing, _)| existing != n.node.as_str());
+            given.push((n.node.to_string(), self.argument(&v.node).to_string()));
+        }
+        if !given.is_empty() {
+            let mut args = given;
             args.sort();
             let key = format!(
                 "{name}({})",

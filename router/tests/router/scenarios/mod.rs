@@ -3,6 +3,9 @@
 //! more than it must shows up as a changed snapshot and fails.
 
 mod entities;
+mod keys;
+mod provides;
+mod requires;
 
 use serde_json::Value;
 
