@@ -146,7 +146,9 @@ impl Shaper<'_> {
             match item {
                 SelItem::Field(field) => {
                     let value = object.get(field.response_key())?;
-                    if value.is_null() && self.non_null_in_target(entity_type, typename, &field.name) {
+                    if value.is_null()
+                        && self.non_null_in_target(entity_type, typename, &field.name)
+                    {
                         // A null key (or a failed fetch) cannot make a valid
                         // representation: the object is left out.
                         return None;
@@ -170,9 +172,16 @@ impl Shaper<'_> {
     /// Whether the target subgraph declares the field non-null.
     fn non_null_in_target(&self, entity_type: &str, typename: &str, field: &str) -> bool {
         [entity_type, typename].iter().any(|ty| {
-            match self.schema.join_field(ty, field, self.graph).and_then(|j| j.ty.as_ref()) {
+            match self
+                .schema
+                .join_field(ty, field, self.graph)
+                .and_then(|j| j.ty.as_ref())
+            {
                 Some(own) => own.is_non_null(),
-                None => self.schema.field(ty, field).is_some_and(|f| f.ty.is_non_null()),
+                None => self
+                    .schema
+                    .field(ty, field)
+                    .is_some_and(|f| f.ty.is_non_null()),
             }
         })
     }
@@ -180,7 +189,10 @@ impl Shaper<'_> {
     fn shape_value(&self, value: &Value, shape: &SelSet) -> Option<Value> {
         match value {
             Value::Object(object) => {
-                let typename = object.get("__typename").and_then(Value::as_str).unwrap_or_default();
+                let typename = object
+                    .get("__typename")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let mut out = Map::new();
                 self.shape_into(typename, typename, object, shape, &mut out)?;
                 Some(Value::Object(out))

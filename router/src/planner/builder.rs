@@ -567,13 +567,21 @@ impl<'a> Planner<'a> {
     }
 
     /// Breadth-first over subgraphs linked by keys; existing groups first.
-    fn shortest_route(&self, ctx: &Ctx, field: &str, targets: &[(GraphId, String)]) -> Option<Vec<Hop>> {
+    fn shortest_route(
+        &self,
+        ctx: &Ctx,
+        field: &str,
+        targets: &[(GraphId, String)],
+    ) -> Option<Vec<Hop>> {
         let start = self.graph_of(ctx);
         let parent = ctx.parent_type.as_str();
         // Direct hops, preferring a group that already exists at this position.
         let mut direct: Vec<Hop> = Vec::new();
         for (graph, entity_type) in targets {
-            if *graph == start && entity_type == parent && !self.requires_in(entity_type, field, *graph) {
+            if *graph == start
+                && entity_type == parent
+                && !self.requires_in(entity_type, field, *graph)
+            {
                 continue;
             }
             for key in self.usable_keys(entity_type, *graph) {
@@ -904,6 +912,21 @@ impl<'a> Planner<'a> {
         let sig = signature(name, arguments);
         if let Some(key) = self.internal_keys.get(path).and_then(|m| m.get(&sig)) {
             return key.clone();
+        }
+        // The client selects the very same field here: share its response key.
+        let client_key = self.client_keys.get(path).and_then(|m| {
+            m.iter()
+                .filter(|(_, client)| **client == sig)
+                .map(|(key, _)| key)
+                .min()
+                .cloned()
+        });
+        if let Some(key) = client_key {
+            self.internal_keys
+                .entry(path.to_vec())
+                .or_default()
+                .insert(sig, key.clone());
+            return key;
         }
         let client_clash = self
             .client_keys

@@ -565,9 +565,12 @@ impl<'a> Exec<'a> {
             .arguments
             .values()
             .filter_map(|a| {
-                a.default_value
-                    .as_ref()
-                    .map(|d| (a.name.clone(), d.clone().into_json().unwrap_or(Value::Null).to_string()))
+                a.default_value.as_ref().map(|d| {
+                    (
+                        a.name.clone(),
+                        d.clone().into_json().unwrap_or(Value::Null).to_string(),
+                    )
+                })
             })
             .collect();
         for (n, v) in &field.arguments {

@@ -94,9 +94,15 @@ async fn a_field_two_hops_away_is_reached_through_the_subgraph_that_has_both_key
         ]}}),
     )
     .await;
-    let balances = running.requests().into_iter().find(|(s, _)| s == "balances").expect("balances fetched");
+    let balances = running
+        .requests()
+        .into_iter()
+        .find(|(s, _)| s == "balances")
+        .expect("balances fetched");
     assert_eq!(
-        balances.1["variables"]["representations"].as_array().map(Vec::len),
+        balances.1["variables"]["representations"]
+            .as_array()
+            .map(Vec::len),
         Some(2),
         "the account with a null key is not sent"
     );

@@ -98,7 +98,11 @@ async fn only_what_is_not_provided_is_fetched() {
         ]}}),
     )
     .await;
-    let accounts = running.requests().into_iter().find(|(s, _)| s == "accounts").expect("accounts fetched");
+    let accounts = running
+        .requests()
+        .into_iter()
+        .find(|(s, _)| s == "accounts")
+        .expect("accounts fetched");
     let query = accounts.1["query"].as_str().expect("query");
     assert!(!query.contains("username"), "username is provided: {query}");
 }
@@ -134,6 +138,13 @@ async fn provides_on_a_union_member_applies_to_that_member_only() {
         ]}}),
     )
     .await;
-    let catalog = running.requests().into_iter().find(|(s, _)| s == "catalog").expect("catalog fetched for the movie");
-    assert!(!catalog.1["query"].as_str().expect("query").contains("Book"), "the book title is provided");
+    let catalog = running
+        .requests()
+        .into_iter()
+        .find(|(s, _)| s == "catalog")
+        .expect("catalog fetched for the movie");
+    assert!(
+        !catalog.1["query"].as_str().expect("query").contains("Book"),
+        "the book title is provided"
+    );
 }
