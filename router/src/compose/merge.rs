@@ -336,9 +336,17 @@ impl Merger<'_> {
     }
 
     fn merge_type(&mut self, name: &str, defs: &[(usize, &SubType)]) -> Option<CType> {
+        // An @interfaceObject is an interface seen as an object type.
+        let kind_of = |def: &SubType| {
+            if def.interface_object {
+                TypeKind::Interface
+            } else {
+                def.kind
+            }
+        };
         let (first_graph, first) = defs[0];
         for (graph, def) in &defs[1..] {
-            if def.kind != first.kind {
+            if kind_of(def) != kind_of(first) {
                 self.error(
                     "TYPE_KIND_MISMATCH",
                     *graph,
@@ -346,27 +354,15 @@ impl Merger<'_> {
                     def.column,
                     format!(
                         "type \"{name}\" is {:?} here but {:?} in subgraph \"{}\"",
-                        def.kind, first.kind, self.schemas[first_graph].name
+                        kind_of(def),
+                        kind_of(first),
+                        self.schemas[first_graph].name
                     ),
                 );
                 return None;
             }
         }
-        let kind = if defs.iter().any(|(_, d)| d.kind == TypeKind::Interface)
-            || defs.iter().any(|(_, d)| d.interface_object)
-        {
-            if first.kind == TypeKind::Object
-                && defs
-                    .iter()
-                    .all(|(_, d)| d.interface_object || d.kind == TypeKind::Interface)
-            {
-                TypeKind::Interface
-            } else {
-                first.kind
-            }
-        } else {
-            first.kind
-        };
+        let kind = kind_of(first);
         let inaccessible = defs.iter().any(|(_, d)| d.inaccessible);
         let mut ty = CType {
             name: name.to_owned(),

@@ -741,7 +741,15 @@ impl<'a> Exec<'a> {
                         .and_then(Value::as_str)
                         .unwrap_or(&typename)
                         .to_owned();
-                    let mut merged = row;
+                    // An entity interface's row names the concrete type; complete it
+                    // from that type's row.
+                    let mut merged = if concrete == typename {
+                        row
+                    } else {
+                        let mut concrete_row = self.engine.row(&concrete, &row).unwrap_or_default();
+                        concrete_row.extend(row);
+                        concrete_row
+                    };
                     for (k, v) in rep {
                         if k != "__typename" {
                             merged.insert(k, v);

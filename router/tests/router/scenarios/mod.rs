@@ -2,10 +2,15 @@
 //! response (data, nulls and errors) and snapshots the plan. A plan that fetches
 //! more than it must shows up as a changed snapshot and fails.
 
+mod abstract_types;
 mod entities;
+mod interface_object;
 mod keys;
+mod mutations;
+mod overrides;
 mod provides;
 mod requires;
+mod shareable;
 
 use serde_json::Value;
 
