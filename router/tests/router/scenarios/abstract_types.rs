@@ -141,3 +141,34 @@ async fn typename_alone_needs_no_hop() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_interface_fragment_inside_a_union_applies_to_its_implementations() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "abstract_interface_in_union",
+        "{ search { ... on Node { id } ... on Book { pages } } }",
+        json!({}),
+        json!({ "data": { "search": [{ "id": "b1", "pages": 200 }, { "id": "m1" }] } }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn independent_root_fields_of_different_subgraphs_run_in_parallel() {
+    let running = fixture().start().await;
+    let plan = check(
+        &running,
+        "abstract_parallel_roots",
+        "{ search { __typename } picks { __typename } }",
+        json!({}),
+        json!({ "data": {
+            "search": [{ "__typename": "Book" }, { "__typename": "Movie" }],
+            "picks": [{ "__typename": "Book" }],
+        }}),
+    )
+    .await;
+    assert!(plan.contains("Parallel {"), "{plan}");
+    assert_eq!((running.count("catalog"), running.count("details")), (1, 1));
+}

@@ -242,3 +242,93 @@ async fn an_entity_a_subgraph_does_not_know_is_null() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn fragments_on_the_root_type_and_aliased_typename_work() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "entities_root_fragment",
+        "{ ... on Query { products { kind: __typename upc } } ...Q } fragment Q on Query { product(upc: \"2\") { name } }",
+        json!({}),
+        json!({ "data": {
+            "products": [
+                { "kind": "Product", "upc": "1" },
+                { "kind": "Product", "upc": "2" },
+                { "kind": "Product", "upc": "3" },
+            ],
+            "product": { "name": "Couch" },
+        }}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_same_field_selected_twice_merges_its_selections() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "entities_merged_selections",
+        "{ product(upc: \"1\") { name } product(upc: \"1\") { reviews { body } } }",
+        json!({}),
+        json!({ "data": { "product": { "name": "Table", "reviews": [{ "body": "Sturdy" }, { "body": "Wobbly" }] } } }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_skipped_fragment_spread_fetches_nothing_for_it() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "entities_skipped_fragment",
+        "query($s: Boolean!) { product(upc: \"1\") { name ...R @skip(if: $s) } } fragment R on Product { reviews { body } }",
+        json!({ "s": true }),
+        json!({ "data": { "product": { "name": "Table" } } }),
+    )
+    .await;
+    assert_eq!(running.count("reviews"), 0);
+}
+
+#[tokio::test]
+async fn the_named_operation_of_a_document_is_run() {
+    let running = fixture().start().await;
+    let response: serde_json::Value = platform::http_client::client()
+        .post(&running.url)
+        .json(&json!({
+            "query": "query A { products { upc } } query B { product(upc: \"2\") { name } }",
+            "operationName": "B",
+        }))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        response,
+        json!({ "data": { "product": { "name": "Couch" } } })
+    );
+    let query = running.requests()[0].1["query"]
+        .as_str()
+        .expect("query")
+        .to_owned();
+    assert!(
+        query.starts_with("query B__products__1"),
+        "subgraph operations are named after the client's: {query}"
+    );
+}
+
+#[tokio::test]
+async fn a_null_parent_needs_no_entity_fetch() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "entities_null_parent",
+        "{ product(upc: \"9\") { name reviews { body } } }",
+        json!({}),
+        json!({ "data": { "product": null } }),
+    )
+    .await;
+    assert_eq!(running.count("reviews"), 0, "no representations, no fetch");
+}

@@ -30,13 +30,19 @@ pub fn fixture() -> Fixture {
             "ratings",
             r#"
             type Query { topMedia: [Media] }
-            type Media @key(fields: "id") @interfaceObject { id: ID! reviews: [String] rating: Int }
+            type Media @key(fields: "id") @interfaceObject {
+              id: ID!
+              reviews: [String]
+              rating: Int
+              title: String @external
+              blurb: String @requires(fields: "title")
+            }
             "#,
             json!({
                 "Query": { "topMedia": [{ "id": "m1" }, { "id": "b1" }] },
                 "entities": { "Media": [
-                    { "id": "b1", "reviews": ["bagus"], "rating": 4 },
-                    { "id": "m1", "reviews": [], "rating": 5 },
+                    { "id": "b1", "reviews": ["bagus"], "rating": 4, "blurb": { "$format": "Baca {title}!" } },
+                    { "id": "m1", "reviews": [], "rating": 5, "blurb": { "$format": "Tonton {title}!" } },
                 ]},
             }),
         ),
@@ -119,4 +125,32 @@ async fn fragments_on_concrete_types_are_resolved_by_the_subgraph_that_knows_the
         ]}}),
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_requirement_of_an_interface_object_field_is_fetched_from_the_concrete_side() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "interface_object_requires",
+        "{ media { blurb } }",
+        json!({}),
+        json!({ "data": { "media": [{ "blurb": "Baca Sawit 101!" }, { "blurb": "Tonton Kebun!" }] } }),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_interface_object_root_with_a_requirement_goes_out_and_back() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "interface_object_requires_round_trip",
+        "{ topMedia { blurb } }",
+        json!({}),
+        json!({ "data": { "topMedia": [{ "blurb": "Tonton Kebun!" }, { "blurb": "Baca Sawit 101!" }] } }),
+    )
+    .await;
+    let order: Vec<String> = running.requests().into_iter().map(|(s, _)| s).collect();
+    assert_eq!(order, ["ratings", "media", "ratings"]);
 }

@@ -143,3 +143,47 @@ async fn the_key_the_current_subgraph_can_supply_is_used() {
     assert_eq!(running.count("directory"), 1);
     assert_eq!(running.count("balances"), 1);
 }
+
+fn reference_only() -> Fixture {
+    Fixture::new(vec![
+        subgraph(
+            "orders",
+            r#"
+            type Query { orders: [Order] }
+            type Order { id: ID! buyer: Buyer }
+            type Buyer @key(fields: "id", resolvable: false) { id: ID! }
+            "#,
+            json!({ "Query": { "orders": [{ "id": "o1", "buyer": { "id": "u1" } }] } }),
+        ),
+        subgraph(
+            "people",
+            r#"
+            type Buyer @key(fields: "id") { id: ID! name: String }
+            "#,
+            json!({ "entities": { "Buyer": [{ "id": "u1", "name": "Ayu" }] } }),
+        ),
+    ])
+}
+
+#[tokio::test]
+async fn a_non_resolvable_key_is_a_reference_the_owner_resolves() {
+    let running = reference_only().start().await;
+    check(
+        &running,
+        "keys_reference_only",
+        "{ orders { buyer { id name } } }",
+        json!({}),
+        json!({ "data": { "orders": [{ "buyer": { "id": "u1", "name": "Ayu" } }] } }),
+    )
+    .await;
+    let orders_queries: Vec<String> = running
+        .requests()
+        .into_iter()
+        .filter(|(s, _)| s == "orders")
+        .filter_map(|(_, b)| b["query"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        orders_queries.iter().all(|q| !q.contains("_entities")),
+        "never asked to resolve: {orders_queries:?}"
+    );
+}

@@ -4,12 +4,16 @@
 
 mod abstract_types;
 mod entities;
+mod errors;
+mod fed1;
+mod inaccessible;
 mod interface_object;
 mod keys;
 mod mutations;
 mod overrides;
 mod provides;
 mod requires;
+mod shapes;
 mod shareable;
 
 use serde_json::Value;

@@ -56,3 +56,20 @@ async fn mutation_root_fields_run_in_order_across_subgraphs() {
     let order: Vec<String> = running.requests().into_iter().map(|(s, _)| s).collect();
     assert_eq!(order, ["wallet", "notify", "notify", "wallet"]);
 }
+
+#[tokio::test]
+async fn a_mutation_with_variables_and_a_query_field_after_it() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "mutations_variables",
+        "mutation($amount: Int!) { deposit(amount: $amount) { id balance } }",
+        json!({ "amount": 50 }),
+        json!({ "data": { "deposit": { "id": "acc", "balance": 150 } } }),
+    )
+    .await;
+    assert_eq!(
+        running.requests()[0].1["variables"],
+        json!({ "amount": 50 })
+    );
+}

@@ -200,3 +200,60 @@ async fn requirements_that_go_back_and_forth_between_subgraphs_terminate() {
     let order: Vec<String> = running.requests().into_iter().map(|(s, _)| s).collect();
     assert_eq!(order, ["x", "y", "x"]);
 }
+
+fn with_fragments() -> Fixture {
+    Fixture::new(vec![
+        subgraph(
+            "store",
+            r#"
+            type Query { orders: [Order] }
+            type Order @key(fields: "id") { id: ID! item: Item }
+            union Item = Book | Movie
+            type Book @shareable { pages: Int }
+            type Movie @shareable { minutes: Int }
+            "#,
+            json!({
+                "Query": { "orders": [{ "id": "o1" }, { "id": "o2" }] },
+                "entities": { "Order": [
+                    { "id": "o1", "item": { "__typename": "Book", "pages": 200 } },
+                    { "id": "o2", "item": { "__typename": "Movie", "minutes": 90 } },
+                ]},
+            }),
+        ),
+        subgraph(
+            "billing",
+            r#"
+            type Order @key(fields: "id") {
+              id: ID!
+              item: Item @external
+              cost: String @requires(fields: "item { ... on Book { pages } ... on Movie { minutes } }")
+            }
+            union Item = Book | Movie
+            type Book @shareable { pages: Int }
+            type Movie @shareable { minutes: Int }
+            "#,
+            json!({
+                "entities": { "Order": [
+                    { "id": "o1", "cost": { "$format": "pages={item.pages} minutes={item.minutes}" } },
+                    { "id": "o2", "cost": { "$format": "pages={item.pages} minutes={item.minutes}" } },
+                ]},
+            }),
+        ),
+    ])
+}
+
+#[tokio::test]
+async fn a_requirement_with_fragments_sends_each_members_fields() {
+    let running = with_fragments().start().await;
+    check(
+        &running,
+        "requires_fragments",
+        "{ orders { cost } }",
+        json!({}),
+        json!({ "data": { "orders": [
+            { "cost": "pages=200 minutes=null" },
+            { "cost": "pages=null minutes=90" },
+        ]}}),
+    )
+    .await;
+}

@@ -84,3 +84,16 @@ async fn a_shareable_field_is_resolved_where_the_object_is() {
     .await;
     assert_eq!(running.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn aliases_of_a_shared_field_stay_apart() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "shareable_aliases",
+        "{ p: product { n: name price: priceB } q: product { name } }",
+        json!({}),
+        json!({ "data": { "p": { "n": "Table", "price": 200 }, "q": { "name": "Table" } } }),
+    )
+    .await;
+}
