@@ -73,6 +73,8 @@ pub mod accounts {
     pub struct User {
         pub id: ID,
         pub name: Option<String>,
+        /// Shareable: the reviews subgraph provides it.
+        #[graphql(shareable)]
         pub username: Option<String>,
         pub birthday: Option<i32>,
     }

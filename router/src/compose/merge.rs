@@ -66,6 +66,70 @@ struct Merger<'a> {
     enum_values: Vec<String>,
     errors: Vec<CompositionError>,
     uses_inaccessible: bool,
+    /// Per subgraph: the (type, field) pairs its `@provides` name.
+    provided: Vec<BTreeSet<(String, String)>>,
+}
+
+/// Collects the (type, field) pairs a field set names, starting at `type_name`.
+fn field_set_fields(
+    schema: &SubgraphSchema,
+    type_name: &str,
+    set: &FieldSet,
+    out: &mut BTreeSet<(String, String)>,
+) {
+    for item in &set.items {
+        match item {
+            FieldSetItem::Field {
+                name, selection, ..
+            } => {
+                out.insert((type_name.to_owned(), name.clone()));
+                if let Some(field) = schema.types.get(type_name).and_then(|t| t.fields.get(name)) {
+                    field_set_fields(schema, field.ty.name(), selection, out);
+                }
+            }
+            FieldSetItem::Fragment {
+                type_condition,
+                selection,
+            } => {
+                let on = type_condition.as_deref().unwrap_or(type_name);
+                field_set_fields(schema, on, selection, out);
+            }
+        }
+    }
+}
+
+/// The (type, field) pairs a subgraph's `@provides` name, and those its keys,
+/// `@requires` and `@provides` name together (what makes an `@external` used).
+fn federation_fields(
+    schema: &SubgraphSchema,
+) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+    let mut provided = BTreeSet::new();
+    let mut used = BTreeSet::new();
+    for ty in schema.types.values() {
+        for key in &ty.keys {
+            if let Ok(set) = FieldSet::parse(&key.fields) {
+                field_set_fields(schema, &ty.name, &set, &mut used);
+            }
+        }
+        for field in ty.fields.values() {
+            if let Some(set) = field
+                .requires
+                .as_deref()
+                .and_then(|r| FieldSet::parse(r).ok())
+            {
+                field_set_fields(schema, &ty.name, &set, &mut used);
+            }
+            if let Some(set) = field
+                .provides
+                .as_deref()
+                .and_then(|p| FieldSet::parse(p).ok())
+            {
+                field_set_fields(schema, field.ty.name(), &set, &mut provided);
+            }
+        }
+    }
+    used.extend(provided.iter().cloned());
+    (provided, used)
 }
 
 /// `accounts-v2` → `ACCOUNTS_V2`, unique among the graphs.
@@ -103,6 +167,7 @@ pub fn merge(schemas: &[SubgraphSchema]) -> Result<Composed, Vec<CompositionErro
         enum_values: enum_value_names(schemas),
         errors: Vec::new(),
         uses_inaccessible: false,
+        provided: schemas.iter().map(|s| federation_fields(s).0).collect(),
     };
     for (index, schema) in schemas.iter().enumerate() {
         merger.check_subgraph(index, schema);
@@ -169,6 +234,9 @@ impl Merger<'_> {
     /// Key, requires and provides field sets name fields that exist; requires and
     /// provides (Federation 2) name `@external` fields.
     fn check_subgraph(&mut self, index: usize, schema: &SubgraphSchema) {
+        if schema.fed2 {
+            self.check_unused_externals(index, schema);
+        }
         for ty in schema.types.values() {
             for key in &ty.keys {
                 match FieldSet::parse(&key.fields) {
@@ -188,6 +256,37 @@ impl Merger<'_> {
             }
             for field in ty.fields.values() {
                 self.check_field_sets(index, schema, ty, field);
+            }
+        }
+    }
+
+    /// Federation 2: an `@external` field must serve a key, a `@requires`, a
+    /// `@provides`, or an interface of its type.
+    fn check_unused_externals(&mut self, index: usize, schema: &SubgraphSchema) {
+        let (_, used) = federation_fields(schema);
+        for ty in schema.types.values() {
+            if ty.interface_object {
+                continue;
+            }
+            for field in ty.fields.values().filter(|f| f.external) {
+                let for_interface = ty.interfaces.iter().any(|i| {
+                    schema
+                        .types
+                        .get(i)
+                        .is_some_and(|t| t.fields.contains_key(&field.name))
+                });
+                if !for_interface && !used.contains(&(ty.name.clone(), field.name.clone())) {
+                    self.error(
+                        "EXTERNAL_UNUSED",
+                        index,
+                        field.line,
+                        field.column,
+                        format!(
+                            "field \"{}.{}\" is marked @external but no @key, @requires or @provides uses it; remove it or its @external",
+                            ty.name, field.name
+                        ),
+                    );
+                }
             }
         }
     }
@@ -614,9 +713,13 @@ impl Merger<'_> {
             .iter()
             .filter_map(|(_, _, f)| f.override_from.clone())
             .collect();
+        // A provided @external field is resolved by the providing subgraph too.
         let resolving: Vec<&(usize, &SubType, &SubField)> = fields
             .iter()
-            .filter(|(g, _, f)| !f.external && !overridden.contains(&self.schemas[*g].name))
+            .filter(|(g, def, f)| {
+                let provided = self.provided[*g].contains(&(def.name.clone(), f.name.clone()));
+                (!f.external || provided) && !overridden.contains(&self.schemas[*g].name)
+            })
             .collect();
         if resolving.len() < 2 {
             return;
@@ -626,6 +729,7 @@ impl Merger<'_> {
             .copied()
             .filter(|(g, def, f)| {
                 self.schemas[*g].fed2
+                    && !f.external
                     && !f.shareable
                     && !def.shareable
                     && !self.is_key_field(def, &f.name)

@@ -83,11 +83,12 @@ pub fn describe(sdl: &str) -> BTreeSet<String> {
                     ty.name, field.name, argument.name, argument.ty
                 ));
             }
-            let resolvable: Vec<String> = schema
+            let mut resolvable: Vec<String> = schema
                 .field_graphs(&ty.name, &field.name)
                 .into_iter()
                 .map(graph)
                 .collect();
+            resolvable.sort();
             facts.insert(format!(
                 "resolvable {}.{} {}",
                 ty.name,

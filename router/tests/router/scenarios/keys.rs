@@ -6,7 +6,7 @@ use serde_json::json;
 use super::check;
 use crate::fixture::{Fixture, subgraph};
 
-fn fixture() -> Fixture {
+pub fn fixture() -> Fixture {
     Fixture::new(vec![
         subgraph(
             "ledger",
@@ -144,7 +144,7 @@ async fn the_key_the_current_subgraph_can_supply_is_used() {
     assert_eq!(running.count("balances"), 1);
 }
 
-fn reference_only() -> Fixture {
+pub fn reference_only() -> Fixture {
     Fixture::new(vec![
         subgraph(
             "orders",

@@ -2,23 +2,45 @@
 //! response (data, nulls and errors) and snapshots the plan. A plan that fetches
 //! more than it must shows up as a changed snapshot and fails.
 
-mod abstract_types;
-mod entities;
-mod errors;
-mod fed1;
-mod inaccessible;
-mod interface_object;
-mod keys;
-mod mutations;
-mod overrides;
-mod provides;
-mod requires;
-mod shapes;
-mod shareable;
+pub mod abstract_types;
+pub mod entities;
+pub mod errors;
+pub mod fed1;
+pub mod inaccessible;
+pub mod interface_object;
+pub mod keys;
+pub mod mutations;
+pub mod overrides;
+pub mod provides;
+pub mod requires;
+pub mod shapes;
+pub mod shareable;
 
 use serde_json::Value;
 
-use crate::fixture::Running;
+use crate::fixture::{Fixture, Running};
+
+/// Every fixture set, by name (composition is checked against Apollo's on each).
+pub fn all_fixtures() -> Vec<(&'static str, Fixture)> {
+    vec![
+        ("entities", entities::fixture()),
+        ("keys", keys::fixture()),
+        ("keys-reference", keys::reference_only()),
+        ("requires", requires::fixture()),
+        ("requires-circular", requires::circular()),
+        ("requires-fragments", requires::with_fragments()),
+        ("provides", provides::fixture()),
+        ("shareable", shareable::fixture()),
+        ("overrides", overrides::fixture()),
+        ("abstract-types", abstract_types::fixture()),
+        ("interface-object", interface_object::fixture()),
+        ("mutations", mutations::fixture()),
+        ("errors", errors::fixture(0)),
+        ("fed1", fed1::fixture()),
+        ("inaccessible", inaccessible::fixture()),
+        ("shapes", shapes::fixture()),
+    ]
+}
 
 /// Runs `query` and checks the response; snapshots the plan as `name`.
 pub async fn check(

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::check;
 use crate::fixture::{Fixture, subgraph};
 
-fn fixture() -> Fixture {
+pub fn fixture() -> Fixture {
     Fixture::new(vec![
         subgraph(
             "reviews",
@@ -25,7 +25,7 @@ fn fixture() -> Fixture {
             type Profile @shareable { bio: String }
             union Item = Book | Movie
             type Book @key(fields: "id") { id: ID! title: String @external }
-            type Movie @key(fields: "id") { id: ID! title: String @external }
+            type Movie @key(fields: "id") { id: ID! }
             "#,
             json!({
                 "Query": { "reviews": [
@@ -41,9 +41,9 @@ fn fixture() -> Fixture {
             r#"
             type User @key(fields: "id") {
               id: ID!
-              username: String
+              username: String @shareable
               name: String
-              profile: Profile
+              profile: Profile @shareable
             }
             type Profile @shareable { bio: String avatar: String }
             "#,
@@ -57,7 +57,7 @@ fn fixture() -> Fixture {
         subgraph(
             "catalog",
             r#"
-            type Book @key(fields: "id") { id: ID! title: String pages: Int }
+            type Book @key(fields: "id") { id: ID! title: String @shareable pages: Int }
             type Movie @key(fields: "id") { id: ID! title: String minutes: Int }
             "#,
             json!({

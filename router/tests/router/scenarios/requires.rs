@@ -7,7 +7,7 @@ use serde_json::json;
 use super::check;
 use crate::fixture::{Fixture, subgraph};
 
-fn fixture() -> Fixture {
+pub fn fixture() -> Fixture {
     Fixture::new(vec![
         subgraph(
             "products",
@@ -152,7 +152,7 @@ async fn nothing_is_required_when_no_requiring_field_is_asked() {
     .await;
 }
 
-fn circular() -> Fixture {
+pub fn circular() -> Fixture {
     Fixture::new(vec![
         subgraph(
             "x",
@@ -201,7 +201,7 @@ async fn requirements_that_go_back_and_forth_between_subgraphs_terminate() {
     assert_eq!(order, ["x", "y", "x"]);
 }
 
-fn with_fragments() -> Fixture {
+pub fn with_fragments() -> Fixture {
     Fixture::new(vec![
         subgraph(
             "store",
