@@ -61,6 +61,12 @@ fn the_benchmark_subgraphs_compose_to_the_benchmark_supergraph() {
 fn apollo(inputs: &[SubgraphInput]) -> Option<Result<String, Vec<String>>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/apollo");
     if !dir.join("node_modules/@apollo/composition").exists() {
+        // CI installs it and sets this, so the comparison cannot silently vanish.
+        assert!(
+            std::env::var_os("ROUTER_TESTS_REQUIRE_APOLLO").is_none(),
+            "ROUTER_TESTS_REQUIRE_APOLLO is set but {} has no node_modules: run `npm ci` there",
+            dir.display()
+        );
         eprintln!(
             "skipped: run `npm ci` in {} to compare with Apollo's composition",
             dir.display()
@@ -235,5 +241,25 @@ fn subgraphs_that_do_not_compose_are_refused_with_a_located_error() {
                 "{code}: Apollo says {theirs:#?}"
             );
         }
+    }
+}
+
+/// `schema/supergraph.graphql` is what `router compose` makes of
+/// `schema/subgraphs.toml` today: a subgraph contract that changed without a new
+/// composition fails here.
+#[test]
+fn the_committed_supergraph_is_the_composition_of_the_subgraph_contracts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let inputs = router::compose::read_subgraphs(&root.join("schema/subgraphs.toml"))
+        .expect("schema/subgraphs.toml reads");
+    let composed = compose(&inputs).unwrap_or_else(|errors| panic!("composes: {errors:#?}"));
+    let committed = std::fs::read_to_string(root.join("schema/supergraph.graphql"))
+        .expect("schema/supergraph.graphql exists");
+    assert!(
+        composed == committed,
+        "schema/supergraph.graphql is stale: run `cargo run -p router -- compose`"
+    );
+    if let Some(theirs) = apollo(&inputs) {
+        assert_same(&composed, &theirs.expect("Apollo composes it"), "project");
     }
 }
