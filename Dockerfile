@@ -16,6 +16,7 @@ RUN apt-get update \
     && useradd --system --uid 10001 --home-dir /app dompet \
     && mkdir -p /app && chown dompet /app
 COPY --from=build /out/ /usr/local/bin/
+COPY schema/ /app/schema/
 USER dompet
 WORKDIR /app
 ENV HOST=0.0.0.0 \

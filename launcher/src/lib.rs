@@ -1,5 +1,4 @@
-//! The launcher: every subgraph (and, once it exists, the router) in one process,
-//! on embedded defaults — SQLite files under `./data`, the in-process event bus shared
+//! The launcher: every subgraph and the router in one process, on embedded defaults — SQLite files under `./data`, the in-process event bus shared
 //! by all services, development keys generated under `./keys` on first run.
 //!
 //! It is for development. Production runs each service as its own process with its
@@ -41,6 +40,15 @@ pub struct Args {
     /// `nats://…` to use NATS JetStream instead of the in-process bus.
     #[arg(long, env = "EVENT_BUS_URL")]
     pub event_bus_url: Option<String>,
+
+    /// Port of the router, the public `/graphql` (0 picks a free one).
+    #[arg(long, env = "ROUTER_PORT", default_value_t = router::config::DEFAULT_PORT)]
+    pub router_port: u16,
+
+    /// Supergraph the router serves [default: the one built in, composed from
+    /// `schema/subgraphs.toml`].
+    #[arg(long, env = "ROUTER_SUPERGRAPH")]
+    pub supergraph: Option<PathBuf>,
 
     /// Port of the auth subgraph (0 picks a free one).
     #[arg(long, env = "AUTH_PORT", default_value_t = auth::config::DEFAULT_PORT)]
@@ -114,14 +122,24 @@ impl System {
         .await
         .context("auth subgraph")?;
 
-        let mut services = Vec::new();
-        let mut tasks = JoinSet::new();
-        services.push(Started {
+        let mut services = vec![Started {
             name: "auth",
             addr: auth_app.local_addr(),
-        });
+        }];
+        let router_app = start_router(&args, &common, &services).await?;
+
+        let mut tasks = JoinSet::new();
         let token = shutdown.clone();
         tasks.spawn(async move { ("auth", auth_app.run(token).await) });
+        services.insert(
+            0,
+            Started {
+                name: "router",
+                addr: router_app.local_addr(),
+            },
+        );
+        let token = shutdown.clone();
+        tasks.spawn(async move { ("router", router_app.run(token).await) });
         Ok(Self {
             services,
             tasks,
@@ -148,6 +166,44 @@ impl System {
         }
         failure.map_or(Ok(()), Err)
     }
+}
+
+/// The supergraph built into the launcher (`router compose` writes it).
+pub const SUPERGRAPH: &str = include_str!("../../schema/supergraph.graphql");
+
+/// The router over the subgraphs just started: their real addresses replace the
+/// supergraph's URLs (ports may have been picked at random), and it verifies
+/// tokens with the same public key the subgraphs use.
+async fn start_router(
+    args: &Args,
+    common: &platform::config::CommonConfig,
+    subgraphs: &[Started],
+) -> anyhow::Result<router::server::RouterApp> {
+    let mut config = router::config::RouterConfig::local();
+    config.host = args.host.clone();
+    config.port = args.router_port;
+    config.tokens = common.tokens.clone();
+    config.log_filter = args.log_filter.clone();
+    config.log_format = args.log_format;
+    for service in subgraphs {
+        config.subgraphs.entry(service.name.to_owned()).or_default().url =
+            Some(format!("http://{}/graphql", service.addr));
+    }
+    let sdl = match &args.supergraph {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("reading the supergraph {}", path.display()))?,
+        None => SUPERGRAPH.to_owned(),
+    };
+    let verifier = platform::auth::TokenVerifier::from_config(
+        &config.tokens,
+        &format!("http://{}/.well-known/jwks.json", subgraphs[0].addr),
+        platform::http_client::client(),
+        Arc::new(SystemClock),
+    )?;
+    config.supergraph = args.supergraph.clone().unwrap_or_default();
+    router::server::RouterApp::from_supergraph(config, &sdl, Some(verifier))
+        .await
+        .context("router")
 }
 
 /// The lines printed when the system is up.

@@ -1,5 +1,5 @@
 //! The one-command start, as a newcomer runs it: the real binary on a fresh folder
-//! generates its keys, serves auth, and stops cleanly on SIGTERM.
+//! generates its keys, serves auth behind the router, and stops cleanly on SIGTERM.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-fn auth_addr(line: &str) -> Option<String> {
-    let rest = line.trim().strip_prefix("auth")?.trim();
-    let url = rest.strip_prefix("http://")?;
-    Some(url.trim_end_matches("/graphql").to_owned())
+/// `("router", "127.0.0.1:8000")` from a banner line `  router   http://…/graphql`.
+fn service_addr(line: &str) -> Option<(String, String)> {
+    let mut words = line.split_whitespace();
+    let name = words.next()?;
+    let url = words.next()?.strip_prefix("http://")?.strip_suffix("/graphql")?;
+    Some((name.to_owned(), url.to_owned()))
 }
 
 async fn post(http: &reqwest::Client, addr: &str, token: Option<&str>, query: &str) -> Value {
@@ -51,6 +53,7 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AUTH_PORT", "0")
+        .env("ROUTER_PORT", "0")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(log)
@@ -59,18 +62,24 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     let stdout = child.stdout.take().expect("stdout");
     // Read the banner, then keep draining stdout so the launcher never writes into
     // a closed pipe.
-    let (found, address) = tokio::sync::oneshot::channel();
+    let (found, addresses) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let mut found = Some(found);
+        let mut services = std::collections::HashMap::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = auth_addr(&line)
+            if let Some((name, addr)) = service_addr(&line) {
+                services.insert(name, addr);
+            }
+            if line.starts_with("Press Ctrl-C")
                 && let Some(found) = found.take()
             {
-                let _ = found.send(addr);
+                let _ = found.send(std::mem::take(&mut services));
             }
         }
     });
-    let addr = address.await.expect("the banner names auth's address");
+    let services = addresses.await.expect("the banner ends");
+    let auth = services.get("auth").expect("the banner names auth");
+    let addr = services.get("router").expect("the banner names the router");
     // On failure, show what the launcher logged.
     let log_path = workdir.path().join("launcher.log");
     let _show_log = ShowLogOnPanic(&log_path);
@@ -85,12 +94,15 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     );
 
     let http = platform::http_client::client();
-    let health = http
-        .get(format!("http://{addr}/health"))
-        .send()
-        .await
-        .expect("health");
-    assert_eq!(health.status(), 200);
+    for service in [addr, auth] {
+        let health = http
+            .get(format!("http://{service}/health"))
+            .send()
+            .await
+            .expect("health");
+        assert_eq!(health.status(), 200);
+    }
+    // Everything below goes through the router.
     let registered = post(
         &http,
         &addr,
@@ -117,6 +129,15 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
         profile["data"]["myProfile"],
         json!({ "username": "narto", "role": "Nasabah" })
     );
+    // The router verifies tokens with the key the launcher generated.
+    let forged = http
+        .post(format!("http://{addr}/graphql"))
+        .bearer_auth(format!("{token}x"))
+        .json(&json!({ "query": "{ myProfile { username } }" }))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(forged.status(), 401);
 
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

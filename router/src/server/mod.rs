@@ -143,10 +143,15 @@ fn routes(state: Arc<RouterState>) -> Router {
 
 /// CORS for the configured origins (`*` for any); none when the list is empty.
 fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<&str> = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .collect();
     if origins.is_empty() {
         return None;
     }
-    let allow = if origins.iter().any(|o| o == "*") {
+    let allow = if origins.contains(&"*") {
         AllowOrigin::any()
     } else {
         AllowOrigin::list(origins.iter().filter_map(|o| o.parse().ok()))
