@@ -186,8 +186,11 @@ async fn start_router(
     config.log_filter = args.log_filter.clone();
     config.log_format = args.log_format;
     for service in subgraphs {
-        config.subgraphs.entry(service.name.to_owned()).or_default().url =
-            Some(format!("http://{}/graphql", service.addr));
+        config
+            .subgraphs
+            .entry(service.name.to_owned())
+            .or_default()
+            .url = Some(format!("http://{}/graphql", service.addr));
     }
     let sdl = match &args.supergraph {
         Some(path) => std::fs::read_to_string(path)

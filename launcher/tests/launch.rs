@@ -11,7 +11,10 @@ use serde_json::{Value, json};
 fn service_addr(line: &str) -> Option<(String, String)> {
     let mut words = line.split_whitespace();
     let name = words.next()?;
-    let url = words.next()?.strip_prefix("http://")?.strip_suffix("/graphql")?;
+    let url = words
+        .next()?
+        .strip_prefix("http://")?
+        .strip_suffix("/graphql")?;
     Some((name.to_owned(), url.to_owned()))
 }
 
@@ -105,7 +108,7 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     // Everything below goes through the router.
     let registered = post(
         &http,
-        &addr,
+        addr,
         None,
         r#"mutation { registerUser(username: "narto", fullname: "Naruto Uzumaki", email: "naruto@gmail.com", password: "password123") }"#,
     )
@@ -116,7 +119,7 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     );
     let login = post(
         &http,
-        &addr,
+        addr,
         None,
         r#"mutation { loginUser(email: "naruto@gmail.com", password: "password123") { access_token } }"#,
     )
@@ -124,7 +127,7 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     let token = login["data"]["loginUser"]["access_token"]
         .as_str()
         .expect("token");
-    let profile = post(&http, &addr, Some(token), "{ myProfile { username role } }").await;
+    let profile = post(&http, addr, Some(token), "{ myProfile { username role } }").await;
     assert_eq!(
         profile["data"]["myProfile"],
         json!({ "username": "narto", "role": "Nasabah" })

@@ -14,6 +14,7 @@
 
 pub mod compose;
 pub mod config;
+pub mod dedupe;
 pub mod error;
 pub mod executor;
 pub mod operation;

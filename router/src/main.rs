@@ -11,7 +11,11 @@ use router::server::RouterApp;
 
 /// The Dompet Sawit federation router.
 #[derive(Debug, Parser)]
-#[command(name = "router", version, about = "The Dompet Sawit federation router: serves a supergraph as one /graphql endpoint")]
+#[command(
+    name = "router",
+    version,
+    about = "The Dompet Sawit federation router: serves a supergraph as one /graphql endpoint"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -95,7 +99,10 @@ fn compose(args: &ComposeArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if let Err(err) = std::fs::write(&args.output, supergraph) {
-        eprintln!("router compose: cannot write {}: {err}", args.output.display());
+        eprintln!(
+            "router compose: cannot write {}: {err}",
+            args.output.display()
+        );
         return ExitCode::FAILURE;
     }
     eprintln!("wrote {}", args.output.display());

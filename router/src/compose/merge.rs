@@ -98,11 +98,12 @@ fn field_set_fields(
     }
 }
 
+/// (type, field) pairs.
+type FieldPairs = BTreeSet<(String, String)>;
+
 /// The (type, field) pairs a subgraph's `@provides` name, and those its keys,
 /// `@requires` and `@provides` name together (what makes an `@external` used).
-fn federation_fields(
-    schema: &SubgraphSchema,
-) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+fn federation_fields(schema: &SubgraphSchema) -> (FieldPairs, FieldPairs) {
     let mut provided = BTreeSet::new();
     let mut used = BTreeSet::new();
     for ty in schema.types.values() {
@@ -412,12 +413,12 @@ impl Merger<'_> {
                     if !field.external && !is_key && selection.is_empty() {
                         return Some(format!("{type_name}.{name}"));
                     }
-                    if !selection.is_empty() && !field.external {
-                        if let Some(found) =
+                    if !selection.is_empty()
+                        && !field.external
+                        && let Some(found) =
                             self.first_not_external(schema, field.ty.name(), selection)
-                        {
-                            return Some(found);
-                        }
+                    {
+                        return Some(found);
                     }
                 }
                 FieldSetItem::Fragment {

@@ -2,16 +2,14 @@
 //! client's `Authorization` and `x-request-id` forwarded, and (optionally)
 //! identical in-flight requests shared.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
 use http::HeaderMap;
 use serde_json::Value;
 
+use crate::dedupe::InFlight;
 use crate::error::{GraphQLError, codes};
 
 /// Where a subgraph answers and how long it may take.
@@ -47,7 +45,6 @@ pub struct SubgraphResponse {
 }
 
 type Outcome = Result<Arc<SubgraphResponse>, GraphQLError>;
-type InFlight = Shared<BoxFuture<'static, Outcome>>;
 /// Subgraph, request body, `Authorization` header.
 type DedupeKey = (usize, Bytes, Option<Bytes>);
 
@@ -56,7 +53,7 @@ pub struct SubgraphClient {
     http: reqwest::Client,
     endpoints: Vec<Endpoint>,
     /// Identical requests in flight share one answer (queries only).
-    dedupe: Option<Mutex<HashMap<DedupeKey, InFlight>>>,
+    dedupe: Option<InFlight<DedupeKey, Outcome>>,
 }
 
 impl std::fmt::Debug for SubgraphClient {
@@ -76,7 +73,7 @@ impl SubgraphClient {
         Self {
             http,
             endpoints,
-            dedupe: dedupe.then(|| Mutex::new(HashMap::new())),
+            dedupe: dedupe.then(InFlight::new),
         }
     }
 
@@ -100,25 +97,9 @@ impl SubgraphClient {
             .get(http::header::AUTHORIZATION)
             .map(|v| Bytes::copy_from_slice(v.as_bytes()));
         let key = (graph, body.clone(), authorization);
-        let (future, leader) = {
-            let mut in_flight = dedupe.lock().expect("dedupe lock poisoned");
-            match in_flight.get(&key) {
-                Some(shared) => (shared.clone(), false),
-                None => {
-                    let request = self
-                        .request_owned(graph, body, headers.clone())
-                        .boxed()
-                        .shared();
-                    in_flight.insert(key.clone(), request.clone());
-                    (request, true)
-                }
-            }
-        };
-        let outcome = future.await;
-        if leader {
-            dedupe.lock().expect("dedupe lock poisoned").remove(&key);
-        }
-        outcome
+        dedupe
+            .run(key, || self.request_owned(graph, body, headers.clone()))
+            .await
     }
 
     fn request_owned(

@@ -11,12 +11,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use futures::FutureExt;
-use futures::future::{BoxFuture, Shared};
 use serde_json::{Map, Value};
 
 use super::RouterState;
 use super::limits;
+use crate::dedupe::InFlight;
 use crate::error::{GraphQLError, codes};
 use crate::executor::Response as GraphQLResponse;
 use crate::operation::{self, OperationKind, Prepared};
@@ -326,7 +325,6 @@ type DocumentEntry = Arc<Result<Prepared, Vec<GraphQLError>>>;
 /// Request (query, operation name, variables), `Authorization`, plan shown.
 type RequestKey = (Vec<u8>, Option<Vec<u8>>, bool);
 type PlanKey = (String, Option<String>, Vec<bool>);
-type SharedResponse = Shared<BoxFuture<'static, (StatusCode, Arc<Vec<u8>>)>>;
 
 /// Bounded caches (cleared when full: plans are cheap to rebuild, and hostile
 /// traffic cannot grow them without end).
@@ -335,7 +333,7 @@ pub struct Caches {
     documents: Mutex<HashMap<DocumentKey, DocumentEntry>>,
     plans: Mutex<HashMap<PlanKey, Result<Arc<Planned>, String>>>,
     /// Identical queries in flight: one execution, one answer.
-    in_flight: Mutex<HashMap<RequestKey, SharedResponse>>,
+    in_flight: InFlight<RequestKey, (StatusCode, Arc<Vec<u8>>)>,
 }
 
 const CACHE_CAPACITY: usize = 2048;
@@ -345,7 +343,7 @@ impl Caches {
         Self {
             documents: Mutex::new(HashMap::new()),
             plans: Mutex::new(HashMap::new()),
-            in_flight: Mutex::new(HashMap::new()),
+            in_flight: InFlight::new(),
         }
     }
 }
@@ -575,34 +573,16 @@ async fn execute_shared(
     show_plan: bool,
     uploads: Vec<crate::executor::Upload>,
 ) -> (StatusCode, Arc<Vec<u8>>) {
-    let (future, leader) = {
-        let mut in_flight = state.caches.in_flight.lock().expect("dedupe lock poisoned");
-        match in_flight.get(&key) {
-            Some(shared) => (shared.clone(), false),
-            None => {
-                let owned = state.clone();
-                let future: SharedResponse = async move {
-                    let (status, body) =
-                        execute(&owned, &planned, &variables, &headers, show_plan, &uploads).await;
-                    (status, Arc::new(body))
-                }
-                .boxed()
-                .shared();
-                in_flight.insert(key.clone(), future.clone());
-                (future, true)
-            }
-        }
-    };
-    let outcome = future.await;
-    if leader {
-        state
-            .caches
-            .in_flight
-            .lock()
-            .expect("dedupe lock poisoned")
-            .remove(&key);
-    }
-    outcome
+    let owned = state.clone();
+    state
+        .caches
+        .in_flight
+        .run(key, move || async move {
+            let (status, body) =
+                execute(&owned, &planned, &variables, &headers, show_plan, &uploads).await;
+            (status, Arc::new(body))
+        })
+        .await
 }
 
 async fn execute(
