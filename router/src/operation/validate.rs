@@ -218,7 +218,7 @@ impl<'a> Validator<'a> {
             if let Some(default) = &definition.node.default_value {
                 let value = default.node.clone().into_value();
                 if let Err(problem) =
-                    values::check_literal(self.schema, &value, &ty, &mut NoVariables)
+                    values::check_literal(self.schema, &value, &ty, false, &mut NoVariables)
                 {
                     self.report(
                         format!("Variable \"${name}\" has an invalid default value: {problem}"),
@@ -346,6 +346,7 @@ impl<'a> Validator<'a> {
             self.value(
                 &value.node,
                 &TypeRef::NonNull(Box::new(TypeRef::Named("Boolean".into()))),
+                false,
                 value.pos,
                 || format!("Argument \"if\" of directive \"@{name}\""),
             );
@@ -510,7 +511,9 @@ impl<'a> Validator<'a> {
                 );
                 continue;
             }
-            let Some((_, ty, _)) = defined.iter().find(|(n, _, _)| n == name.node.as_str()) else {
+            let Some((_, ty, has_default)) =
+                defined.iter().find(|(n, _, _)| n == name.node.as_str())
+            else {
                 self.report(
                     format!(
                         "Unknown argument \"{}\" on field \"{parent}.{field}\".",
@@ -521,7 +524,7 @@ impl<'a> Validator<'a> {
                 continue;
             };
             let argument = name.node.to_string();
-            self.value(&value.node, ty, value.pos, || {
+            self.value(&value.node, ty, *has_default, value.pos, || {
                 format!("Argument \"{argument}\"")
             });
         }
@@ -536,13 +539,20 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks a literal (or variable) against the type of its position.
-    fn value(&mut self, value: &Value, ty: &TypeRef, pos: Pos, what: impl FnOnce() -> String) {
+    fn value(
+        &mut self,
+        value: &Value,
+        ty: &TypeRef,
+        has_default: bool,
+        pos: Pos,
+        what: impl FnOnce() -> String,
+    ) {
         let schema = self.schema;
         let mut usage = VariableUsage {
             validator: self,
             pos,
         };
-        if let Err(problem) = values::check_literal(schema, value, ty, &mut usage) {
+        if let Err(problem) = values::check_literal(schema, value, ty, has_default, &mut usage) {
             let what = what();
             self.report(format!("{what} has an invalid value: {problem}"), pos);
         }

@@ -16,24 +16,27 @@ pub trait ValueCheck {
 }
 
 /// Checks a literal against `ty` (spec §5.6.1), reporting variables to `check`.
+/// `has_default`: the position (argument or input field) has a default value,
+/// which lets a nullable variable stand where `ty` is non-null.
 pub fn check_literal(
     schema: &Supergraph,
     value: &Value,
     ty: &TypeRef,
+    has_default: bool,
     check: &mut impl ValueCheck,
 ) -> Result<(), String> {
     match (value, ty) {
         (Value::Variable(name), _) => {
-            check.variable(name, ty, false);
+            check.variable(name, ty, has_default);
             Ok(())
         }
         (Value::Null, TypeRef::NonNull(_)) => Err(format!("expected type \"{ty}\", found null")),
-        (_, TypeRef::NonNull(inner)) => check_literal(schema, value, inner, check),
+        (_, TypeRef::NonNull(inner)) => check_literal(schema, value, inner, false, check),
         (Value::Null, _) => Ok(()),
         (Value::List(items), TypeRef::List(inner)) => items
             .iter()
-            .try_for_each(|item| check_literal(schema, item, inner, check)),
-        (_, TypeRef::List(inner)) => check_literal(schema, value, inner, check),
+            .try_for_each(|item| check_literal(schema, item, inner, false, check)),
+        (_, TypeRef::List(inner)) => check_literal(schema, value, inner, false, check),
         (_, TypeRef::Named(name)) => check_named(schema, value, name, check),
     }
 }
@@ -88,7 +91,13 @@ fn check_named(
                         "field \"{field}\" is not defined by type \"{name}\""
                     ));
                 };
-                check_literal(schema, field_value, &field_def.ty, check)?;
+                check_literal(
+                    schema,
+                    field_value,
+                    &field_def.ty,
+                    field_def.default_value.is_some(),
+                    check,
+                )?;
             }
             for field_def in def.input_fields.values().filter(|f| !f.inaccessible) {
                 if field_def.ty.is_non_null()

@@ -456,11 +456,20 @@ async fn handle(
             )],
         );
     }
-    let variables = match operation::values::coerce_variables(
-        &state.schema,
-        &prepared.variables,
-        &request.variables,
-    ) {
+    let coerced = if request.uploads.is_empty() {
+        operation::values::coerce_variables(&state.schema, &prepared.variables, &request.variables)
+    } else {
+        let mut given = request.variables.clone();
+        let stand_in = Value::String("<file>".into());
+        super::upload::fill_file_paths(&mut given, &request.uploads, &stand_in);
+        operation::values::coerce_variables(&state.schema, &prepared.variables, &given).map(
+            |mut coerced| {
+                super::upload::fill_file_paths(&mut coerced, &request.uploads, &Value::Null);
+                coerced
+            },
+        )
+    };
+    let variables = match coerced {
         Ok(variables) => variables,
         Err(errors) => return request_error(media, errors),
     };

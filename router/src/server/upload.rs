@@ -79,6 +79,14 @@ pub async fn parse(content_type: &str, body: Bytes) -> Result<Request, GraphQLEr
                     "Upload path `{path}` must start with `variables.`."
                 )));
             }
+            if !matches!(
+                value_at(&mut request.variables, &steps[1..]),
+                Some(Value::Null)
+            ) {
+                return Err(bad(format!(
+                    "Upload path `{path}` must point at a `null` in the variables."
+                )));
+            }
             request.uploads.push(Upload {
                 path: steps[1..].to_vec(),
                 filename: filename.clone(),
@@ -88,4 +96,29 @@ pub async fn parse(content_type: &str, body: Bytes) -> Result<Request, GraphQLEr
         }
     }
     Ok(request)
+}
+
+/// The value at `path` (object keys and list indexes) in `variables`.
+fn value_at<'v>(variables: &'v mut Map<String, Value>, path: &[String]) -> Option<&'v mut Value> {
+    let (first, rest) = path.split_first()?;
+    let mut value = variables.get_mut(first)?;
+    for step in rest {
+        value = match value {
+            Value::Object(object) => object.get_mut(step)?,
+            Value::Array(items) => items.get_mut(step.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Puts `value` where each file goes. Files are `null` in the request; variable
+/// coercion sees a stand-in there (an `Upload!` variable must not be null), and
+/// the subgraph gets `null` back, as the multipart spec has it.
+pub fn fill_file_paths(variables: &mut Map<String, Value>, uploads: &[Upload], value: &Value) {
+    for upload in uploads {
+        if let Some(slot) = value_at(variables, &upload.path) {
+            *slot = value.clone();
+        }
+    }
 }

@@ -4,5 +4,6 @@
 mod bench_response;
 mod compose;
 mod fixture;
+mod http;
 mod scenarios;
 mod supergraph_compare;

@@ -175,6 +175,30 @@ pub fn test_verification_key() -> VerificationKey {
     VerificationKey::from_pem(&test_pem_pair().public_pem, "test key").expect("test key loads")
 }
 
+/// An access token of user `user_id` with `role`, signed by [`test_signing_key`]
+/// for the local issuer and audience, valid for ten minutes.
+pub fn test_access_token(user_id: &str, role: crate::auth::Role) -> String {
+    let tokens = CommonConfig::local().tokens;
+    let now = chrono::Utc::now().timestamp();
+    let claims = crate::auth::Claims {
+        iss: tokens.issuer,
+        sub: user_id.to_owned(),
+        aud: tokens.audience,
+        exp: now + 600,
+        iat: now,
+        nbf: Some(now),
+        jti: format!("test-{user_id}-{now}"),
+        typ: crate::auth::TokenType::Access,
+        role: Some(role),
+        username: Some(user_id.to_owned()),
+        amr: vec!["pwd".into()],
+        scope: None,
+    };
+    test_signing_key()
+        .sign(&claims)
+        .expect("the test key signs")
+}
+
 /// The test key pair's PEM texts.
 pub fn test_key_pems() -> (&'static str, &'static str) {
     let pair = test_pem_pair();

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, Header};
 use platform::SharedClock;
 use platform::auth::claims::SERVICE_SUBJECT_PREFIX;
 use platform::auth::keys::SigningKey;
@@ -112,9 +111,9 @@ impl TokenIssuer {
     }
 
     fn sign(&self, claims: &Claims, ttl: i64) -> Result<IssuedToken, AuthError> {
-        let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(self.key.kid.clone());
-        let token = jsonwebtoken::encode(&header, claims, &self.key.encoding)
+        let token = self
+            .key
+            .sign(claims)
             .map_err(|e| AuthError::Internal(format!("signing a token: {e}")))?;
         Ok(IssuedToken {
             token,

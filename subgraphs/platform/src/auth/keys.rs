@@ -164,6 +164,13 @@ impl SigningKey {
         let pem = read(path)?;
         Self::from_pem(&pem, &path.display().to_string())
     }
+
+    /// Signs `claims` as an RS256 JWT whose header names this key (`kid`).
+    pub fn sign(&self, claims: &super::Claims) -> Result<String, jsonwebtoken::errors::Error> {
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+    }
 }
 
 /// A freshly generated key pair in PEM form.

@@ -40,9 +40,7 @@ fn access_claims() -> Claims {
 }
 
 fn sign_with(key: &SigningKey, claims: &Claims) -> String {
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some(key.kid.clone());
-    jsonwebtoken::encode(&header, claims, &key.encoding).expect("sign")
+    key.sign(claims).expect("sign")
 }
 
 fn sign(claims: &Claims) -> String {
