@@ -110,6 +110,69 @@ pub struct Operation {
     pub selection: SelectionSet,
 }
 
+impl Operation {
+    /// A text two operations share exactly when they plan alike: kind, name,
+    /// variables and the normalised selection, without source positions. Two
+    /// documents that differ only in layout, fragment structure or unused parts
+    /// share one plan.
+    pub fn signature(&self) -> String {
+        let mut out = String::with_capacity(256);
+        out.push_str(self.kind.as_str());
+        if let Some(name) = &self.name {
+            out.push(' ');
+            out.push_str(name);
+        }
+        out.push('(');
+        for variable in &self.variables {
+            out.push_str(&format!("${}:{}", variable.name, variable.ty));
+            if let Some(default) = &variable.default_value {
+                out.push_str(&format!("={default}"));
+            }
+            out.push(',');
+        }
+        out.push(')');
+        sign_selection(&self.selection, &mut out);
+        out
+    }
+}
+
+fn sign_selection(set: &SelectionSet, out: &mut String) {
+    out.push('{');
+    for item in &set.items {
+        match item {
+            Selection::Field(field) => {
+                if let Some(alias) = &field.alias {
+                    out.push_str(alias);
+                    out.push(':');
+                }
+                out.push_str(&field.name);
+                if !field.arguments.is_empty() {
+                    out.push('(');
+                    for (name, value) in &field.arguments {
+                        out.push_str(name);
+                        out.push(':');
+                        out.push_str(&values::print_value(value));
+                        out.push(',');
+                    }
+                    out.push(')');
+                }
+                if !field.selection.items.is_empty() {
+                    sign_selection(&field.selection, out);
+                }
+            }
+            Selection::Fragment(fragment) => {
+                out.push_str("...");
+                if let Some(on) = &fragment.type_condition {
+                    out.push_str(on);
+                }
+                sign_selection(&fragment.selection, out);
+            }
+        }
+        out.push(' ');
+    }
+    out.push('}');
+}
+
 /// Parses and validates `query`, choosing the operation named `operation_name`.
 pub fn prepare(
     schema: &Supergraph,

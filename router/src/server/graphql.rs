@@ -317,7 +317,7 @@ fn csrf(state: &RouterState, headers: &HeaderMap, media: Media) -> Option<Respon
 #[derive(Debug)]
 pub struct Planned {
     pub operation: operation::Operation,
-    pub plan: QueryPlan,
+    pub plan: Arc<QueryPlan>,
 }
 
 type DocumentKey = (String, Option<String>);
@@ -331,7 +331,11 @@ type PlanKey = (String, Option<String>, Vec<bool>);
 #[derive(Debug)]
 pub struct Caches {
     documents: Mutex<HashMap<DocumentKey, DocumentEntry>>,
+    /// Plans by document, operation name and `@skip`/`@include` values (the
+    /// fast path), and by normalised operation (shared between documents).
     plans: Mutex<HashMap<PlanKey, Result<Arc<Planned>, String>>>,
+    plans_by_signature: Mutex<HashMap<String, Result<Arc<QueryPlan>, String>>>,
+    plans_built: std::sync::atomic::AtomicUsize,
     /// Identical queries in flight: one execution, one answer.
     in_flight: InFlight<RequestKey, (StatusCode, Arc<Vec<u8>>)>,
 }
@@ -339,10 +343,17 @@ pub struct Caches {
 const CACHE_CAPACITY: usize = 2048;
 
 impl Caches {
+    /// How many plans the planner has made (the rest came from the caches).
+    pub fn plans_built(&self) -> usize {
+        self.plans_built.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn new() -> Self {
         Self {
             documents: Mutex::new(HashMap::new()),
             plans: Mutex::new(HashMap::new()),
+            plans_by_signature: Mutex::new(HashMap::new()),
+            plans_built: Default::default(),
             in_flight: InFlight::new(),
         }
     }
@@ -481,11 +492,19 @@ async fn handle(
     let planned = {
         let schema = &state.schema;
         let variables = &variables;
-        cached(&state.caches.plans, plan_key, move || {
+        let caches = &state.caches;
+        cached(&caches.plans, plan_key, move || {
             let operation = prepared.normalize(schema, variables);
-            planner::plan(schema, &operation)
-                .map(|plan| Arc::new(Planned { operation, plan }))
-                .map_err(|e| e.to_string())
+            // Documents that normalise alike share one plan.
+            let plan = cached(&caches.plans_by_signature, operation.signature(), || {
+                caches
+                    .plans_built
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                planner::plan(schema, &operation)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })?;
+            Ok(Arc::new(Planned { operation, plan }))
         })
     };
     let planned = match planned {

@@ -172,6 +172,7 @@ async fn serve_probe(
 pub struct Served {
     pub url: String,
     pub http: reqwest::Client,
+    pub state: Arc<router::server::RouterState>,
     probe: Arc<Probe>,
     shutdown: CancellationToken,
 }
@@ -235,9 +236,11 @@ pub async fn serve(
         .await
         .expect("the router builds");
     let url = format!("http://{}/graphql", router.local_addr());
+    let state = router.state();
     tokio::spawn(router.run(shutdown.clone()));
     Served {
         url,
+        state,
         http: platform::http_client::client(),
         probe,
         shutdown,

@@ -131,3 +131,27 @@ async fn different_callers_do_not_share() {
         ]
     );
 }
+
+#[tokio::test]
+async fn documents_that_normalise_alike_share_one_plan() {
+    let served = serve(None, |_| {}).await;
+    for query in [
+        "{ hello node { level } }",
+        "query { hello, node { level } }",
+        "{ ...F } fragment F on Query { hello node { ... on Node { level } } }",
+        "query ($no: Boolean = false) { hello node { level child @include(if: $no) { level } } }",
+    ] {
+        let (status, body) = served.query(query).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    // The last one normalises alike, but declares a variable the plan forwards.
+    assert_eq!(served.state.caches.plans_built(), 2);
+    served.query("{ hello node { child { level } } }").await;
+    assert_eq!(
+        served.state.caches.plans_built(),
+        3,
+        "a different operation"
+    );
+    served.query("{ hello node { level } }").await;
+    assert_eq!(served.state.caches.plans_built(), 3, "planned before");
+}
