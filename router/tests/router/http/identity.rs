@@ -4,10 +4,14 @@
 
 use std::sync::Arc;
 
-use platform::auth::{Role, TokenVerifier};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use platform::auth::{Claims, Role, TokenVerifier};
 use platform::clock::ManualClock;
 use platform::config::CommonConfig;
-use platform::testing::{test_access_token, test_verification_key};
+use platform::testing::{
+    test_access_token, test_key_pems, test_signing_key, test_verification_key,
+};
 use serde_json::json;
 
 use super::{code, send, serve};
@@ -29,9 +33,34 @@ async fn an_invalid_bearer_token_is_refused_before_any_subgraph_is_called() {
         parts.next().expect("header"),
         parts.next().expect("payload"),
     );
+    let claims: Claims =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("claims");
+    let signed = |change: &dyn Fn(&mut Claims)| {
+        let mut claims = claims.clone();
+        change(&mut claims);
+        test_signing_key().sign(&claims).expect("signs")
+    };
+    let alg_none = format!(
+        "{}.{payload}.",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#)
+    );
+    let hs256_with_the_public_key = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(test_key_pems().1.as_bytes()),
+    )
+    .expect("signs");
     for authorization in [
         "Bearer not-a-jwt".to_owned(),
         format!("Bearer {header}.{payload}.c2lnbmF0dXJl"),
+        format!("Bearer {alg_none}"),
+        format!("Bearer {hs256_with_the_public_key}"),
+        format!("Bearer {}", signed(&|c| c.exp = c.iat - 60)),
+        format!(
+            "Bearer {}",
+            signed(&|c| c.iss = "https://evil.example".into())
+        ),
+        format!("Bearer {}", signed(&|c| c.aud = "another-api".into())),
         format!("Bearer {valid}x"),
         "Bearer ".to_owned(),
         format!("Basic {valid}"),
