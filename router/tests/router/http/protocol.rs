@@ -382,30 +382,24 @@ async fn introspection_is_on_in_development_and_off_in_production() {
         "__typename is not introspection"
     );
     // Plans are not shown in production either.
-    let response: Value = production
-        .post(json!({ "query": "{ hello }" }))
-        .header("x-query-plan", "true")
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("json");
+    let (_, response) = send(
+        production
+            .post(json!({ "query": "{ hello }" }))
+            .header("x-query-plan", "true"),
+    )
+    .await;
     assert!(response.get("extensions").is_none(), "{response}");
 }
 
 #[tokio::test]
 async fn the_plan_is_shown_on_request_in_development() {
     let served = serve(None, |_| {}).await;
-    let response: Value = served
-        .post(json!({ "query": "{ hello }" }))
-        .header("x-query-plan", "true")
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("json");
+    let (_, response) = send(
+        served
+            .post(json!({ "query": "{ hello }" }))
+            .header("x-query-plan", "true"),
+    )
+    .await;
     let plan = response["extensions"]["queryPlan"]
         .as_str()
         .expect("a plan");

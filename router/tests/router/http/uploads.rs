@@ -5,7 +5,7 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use super::{code, send, serve};
+use super::{Served, code, send, serve};
 
 fn file(text: &str, name: &str, mime: &str) -> Part {
     Part::text(text.to_owned())
@@ -24,6 +24,18 @@ fn upload_form(operations: Value, map: Value, files: Vec<(&str, Part)>) -> Form 
     form
 }
 
+/// Posts an upload the way a script does (with the preflight header).
+async fn upload(served: &Served, form: Form) -> (u16, Value) {
+    send(
+        served
+            .http
+            .post(&served.url)
+            .header("apollo-require-preflight", "true")
+            .multipart(form),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_file_reaches_the_subgraph_that_takes_it() {
     let served = serve(None, |_| {}).await;
@@ -35,14 +47,7 @@ async fn a_file_reaches_the_subgraph_that_takes_it() {
         json!({ "0": ["variables.file"] }),
         vec![("0", file("KTP scan", "ktp.txt", "text/plain"))],
     );
-    let (status, body) = send(
-        served
-            .http
-            .post(&served.url)
-            .header("apollo-require-preflight", "true")
-            .multipart(form),
-    )
-    .await;
+    let (status, body) = upload(&served, form).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body,
@@ -74,14 +79,7 @@ async fn several_files_in_a_list_keep_their_order_and_other_variables() {
             ("b", file("first", "1.txt", "text/plain")),
         ],
     );
-    let (status, body) = send(
-        served
-            .http
-            .post(&served.url)
-            .header("apollo-require-preflight", "true")
-            .multipart(form),
-    )
-    .await;
+    let (status, body) = upload(&served, form).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body["data"]["uploadMany"],
@@ -132,14 +130,7 @@ async fn malformed_upload_requests_are_400_and_call_nothing() {
         upload_form(json!("{"), json!({}), vec![]).text("operations", "{"),
     ];
     for form in cases {
-        let (status, body) = send(
-            served
-                .http
-                .post(&served.url)
-                .header("apollo-require-preflight", "true")
-                .multipart(form),
-        )
-        .await;
+        let (status, body) = upload(&served, form).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(code(&body), "BAD_REQUEST", "{body}");
     }
