@@ -1,5 +1,5 @@
 //! `@provides`: fields a subgraph can return on a path are never fetched again —
-//! also nested, and through union members.
+//! also nested, and through union members and interface implementations.
 
 use serde_json::json;
 
@@ -11,7 +11,11 @@ pub fn fixture() -> Fixture {
         subgraph(
             "reviews",
             r#"
-            type Query { reviews: [Review] }
+            type Query {
+              reviews: [Review]
+              spotlight: [Media] @provides(fields: "... on Book { title } ... on Movie { title }")
+            }
+            interface Media { id: ID! }
             type Review {
               id: ID!
               author: User @provides(fields: "username profile { bio }")
@@ -24,8 +28,8 @@ pub fn fixture() -> Fixture {
             }
             type Profile @shareable { bio: String }
             union Item = Book | Movie
-            type Book @key(fields: "id") { id: ID! title: String @external }
-            type Movie @key(fields: "id") { id: ID! }
+            type Book implements Media @key(fields: "id") { id: ID! title: String @external }
+            type Movie implements Media @key(fields: "id") { id: ID! title: String @external }
             "#,
             json!({
                 "Query": { "reviews": [
@@ -33,6 +37,10 @@ pub fn fixture() -> Fixture {
                       "item": { "__typename": "Book", "id": "b1", "title": "Sawit 101" } },
                     { "id": "r2", "author": { "id": "u2", "username": "budi", "profile": { "bio": "Pedagang" } },
                       "item": { "__typename": "Movie", "id": "m1" } },
+                ],
+                "spotlight": [
+                    { "__typename": "Book", "id": "b1", "title": "Sawit 101" },
+                    { "__typename": "Movie", "id": "m1", "title": "Kebun" },
                 ]},
             }),
         ),
@@ -58,7 +66,7 @@ pub fn fixture() -> Fixture {
             "catalog",
             r#"
             type Book @key(fields: "id") { id: ID! title: String @shareable pages: Int }
-            type Movie @key(fields: "id") { id: ID! title: String minutes: Int }
+            type Movie @key(fields: "id") { id: ID! title: String @shareable minutes: Int }
             "#,
             json!({
                 "entities": {
@@ -147,4 +155,44 @@ async fn provides_on_a_union_member_applies_to_that_member_only() {
         !catalog.1["query"].as_str().expect("query").contains("Book"),
         "the book title is provided"
     );
+}
+
+#[tokio::test]
+async fn provided_fields_of_interface_implementations_are_not_fetched_again() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "provides_interface",
+        "{ spotlight { id ... on Book { title } ... on Movie { title } } }",
+        json!({}),
+        json!({ "data": { "spotlight": [
+            { "id": "b1", "title": "Sawit 101" },
+            { "id": "m1", "title": "Kebun" },
+        ]}}),
+    )
+    .await;
+    assert_eq!(running.count("catalog"), 0, "both titles are provided");
+}
+
+#[tokio::test]
+async fn through_an_interface_only_what_is_not_provided_is_fetched() {
+    let running = fixture().start().await;
+    check(
+        &running,
+        "provides_interface_partial",
+        "{ spotlight { ... on Movie { title minutes } } }",
+        json!({}),
+        json!({ "data": { "spotlight": [
+            {},
+            { "title": "Kebun", "minutes": 90 },
+        ]}}),
+    )
+    .await;
+    let catalog = running
+        .requests()
+        .into_iter()
+        .find(|(s, _)| s == "catalog")
+        .expect("catalog fetched for the minutes");
+    let query = catalog.1["query"].as_str().expect("query");
+    assert!(!query.contains("title"), "the title is provided: {query}");
 }
