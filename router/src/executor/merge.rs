@@ -10,11 +10,37 @@ use crate::planner::FlattenStep;
 use crate::planner::selection::{SelItem, SelSet};
 use crate::supergraph::{GraphId, Supergraph};
 
+/// Where an object sits below a flatten path: the index taken at each list on the
+/// way (the path's keys are known from the path itself), so positions are cheap to
+/// keep for every object an entity fetch touches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Position(Vec<usize>);
+
+impl Position {
+    /// The full response path of the object at this position below `path`.
+    pub fn to_path(&self, path: &[FlattenStep]) -> Vec<PathElement> {
+        let mut indices = self.0.iter();
+        let mut out = Vec::with_capacity(path.len() + 1);
+        for step in path {
+            match step {
+                FlattenStep::Key(key) => out.push(PathElement::Key(key.clone())),
+                FlattenStep::List => {
+                    if let Some(&index) = indices.next() {
+                        out.push(PathElement::Index(index));
+                    }
+                }
+            }
+        }
+        out.extend(indices.map(|&index| PathElement::Index(index)));
+        out
+    }
+}
+
 /// The objects at `path` (nulls and non-objects skipped), with their positions.
 pub fn objects_at<'v>(
     data: &'v Value,
     path: &[FlattenStep],
-) -> Vec<(Vec<PathElement>, &'v Map<String, Value>)> {
+) -> Vec<(Position, &'v Map<String, Value>)> {
     let mut found = Vec::new();
     walk(data, path, &mut Vec::new(), &mut found);
     found
@@ -23,43 +49,49 @@ pub fn objects_at<'v>(
 fn walk<'v>(
     value: &'v Value,
     path: &[FlattenStep],
-    position: &mut Vec<PathElement>,
-    found: &mut Vec<(Vec<PathElement>, &'v Map<String, Value>)>,
+    indices: &mut Vec<usize>,
+    found: &mut Vec<(Position, &'v Map<String, Value>)>,
 ) {
     match (path.first(), value) {
-        (None, Value::Object(object)) => found.push((position.clone(), object)),
+        (None, Value::Object(object)) => found.push((Position(indices.clone()), object)),
         (None, Value::Array(items)) => {
             // Lists of lists end up here when a path stops at a list.
             for (index, item) in items.iter().enumerate() {
-                position.push(PathElement::Index(index));
-                walk(item, path, position, found);
-                position.pop();
+                indices.push(index);
+                walk(item, path, indices, found);
+                indices.pop();
             }
         }
         (Some(FlattenStep::Key(key)), Value::Object(object)) => {
             if let Some(next) = object.get(key) {
-                position.push(PathElement::Key(key.clone()));
-                walk(next, &path[1..], position, found);
-                position.pop();
+                walk(next, &path[1..], indices, found);
             }
         }
         (Some(FlattenStep::List), Value::Array(items)) => {
             for (index, item) in items.iter().enumerate() {
-                position.push(PathElement::Index(index));
-                walk(item, &path[1..], position, found);
-                position.pop();
+                indices.push(index);
+                walk(item, &path[1..], indices, found);
+                indices.pop();
             }
         }
         _ => {}
     }
 }
 
-/// Representations for an entity fetch: one per distinct object, with the
-/// positions each stands for.
+/// Representations for an entity fetch: one per distinct object, already in
+/// JSON, with the positions each stands for.
 #[derive(Debug, Default)]
 pub struct Representations {
-    pub values: Vec<Value>,
-    pub positions: Vec<Vec<Vec<PathElement>>>,
+    /// The JSON array sent as `$representations`.
+    pub json: Vec<u8>,
+    /// For each representation, the objects it stands for.
+    pub positions: Vec<Vec<Position>>,
+}
+
+impl Representations {
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
 }
 
 /// Builds the representations of the objects at `path` that match `requires`,
@@ -72,8 +104,12 @@ pub fn representations(
     requires: &SelSet,
     typename_override: Option<&str>,
 ) -> Representations {
-    let mut reps = Representations::default();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut reps = Representations {
+        json: b"[".to_vec(),
+        positions: Vec::new(),
+    };
+    // Each distinct representation once, found by its JSON text.
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
     for (position, object) in objects_at(data, path) {
         let Some(typename) = object.get("__typename").and_then(Value::as_str) else {
             continue;
@@ -84,17 +120,20 @@ pub fn representations(
         if let Some(name) = typename_override {
             rep.insert("__typename".into(), Value::String(name.to_owned()));
         }
-        let rep = Value::Object(rep);
-        let canonical = rep.to_string();
-        match index.get(&canonical) {
+        let text = serde_json::to_vec(&rep).expect("JSON values serialise");
+        match index.get(&text) {
             Some(&i) => reps.positions[i].push(position),
             None => {
-                index.insert(canonical, reps.values.len());
-                reps.values.push(rep);
+                if !reps.positions.is_empty() {
+                    reps.json.push(b',');
+                }
+                reps.json.extend_from_slice(&text);
+                index.insert(text, reps.positions.len());
                 reps.positions.push(vec![position]);
             }
         }
     }
+    reps.json.push(b']');
     reps
 }
 
@@ -207,14 +246,22 @@ impl Shaper<'_> {
     }
 }
 
-/// The value at `position`, if it exists.
-pub fn at_mut<'v>(data: &'v mut Value, position: &[PathElement]) -> Option<&'v mut Value> {
+/// The value at `position` below `path`, if it exists.
+pub fn at_mut<'v>(
+    data: &'v mut Value,
+    path: &[FlattenStep],
+    position: &Position,
+) -> Option<&'v mut Value> {
+    let mut indices = position.0.iter();
     let mut current = data;
-    for element in position {
-        current = match element {
-            PathElement::Key(key) => current.as_object_mut()?.get_mut(key)?,
-            PathElement::Index(index) => current.as_array_mut()?.get_mut(*index)?,
+    for step in path {
+        current = match step {
+            FlattenStep::Key(key) => current.as_object_mut()?.get_mut(key.as_str())?,
+            FlattenStep::List => current.as_array_mut()?.get_mut(*indices.next()?)?,
         };
+    }
+    for &index in indices {
+        current = current.as_array_mut()?.get_mut(index)?;
     }
     Some(current)
 }

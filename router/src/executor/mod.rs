@@ -56,6 +56,8 @@ struct Context<'r> {
 /// A fetch ready to send.
 struct Ready<'p> {
     fetch: &'p FetchNode,
+    /// Entity fetches: where their objects are.
+    path: Option<&'p [FlattenStep]>,
     body: Bytes,
     /// Entity fetches: the representations sent.
     representations: Option<Representations>,
@@ -130,16 +132,15 @@ impl Executor {
                     }
                 }
                 PlanNode::Parallel(nodes) if nodes.iter().all(|n| fetch_of(n).is_some()) => {
-                    let ready: Vec<(Ready<'a>, Option<&'a [FlattenStep]>)> = nodes
+                    let ready: Vec<Ready<'a>> = nodes
                         .iter()
                         .filter_map(|n| {
                             let (fetch, path) = fetch_of(n)?;
-                            self.prepare(fetch, path, state, context).map(|r| (r, path))
+                            self.prepare(fetch, path, state, context)
                         })
                         .collect();
-                    let sent =
-                        join_all(ready.iter().map(|(r, _)| self.send(r, context.headers))).await;
-                    for ((ready, _), outcome) in ready.into_iter().zip(sent) {
+                    let sent = join_all(ready.iter().map(|r| self.send(r, context.headers))).await;
+                    for (ready, outcome) in ready.into_iter().zip(sent) {
                         self.apply(ready, outcome, state);
                     }
                 }
@@ -165,17 +166,10 @@ impl Executor {
     fn prepare<'p>(
         &self,
         fetch: &'p FetchNode,
-        path: Option<&[FlattenStep]>,
+        path: Option<&'p [FlattenStep]>,
         state: &State,
         context: &Context<'p>,
     ) -> Option<Ready<'p>> {
-        let variables = context.variables;
-        let mut fetch_variables = Map::new();
-        for name in &fetch.variable_usages {
-            if let Some(value) = variables.get(name) {
-                fetch_variables.insert(name.clone(), value.clone());
-            }
-        }
         let representations = match (&fetch.requires, path) {
             (Some(requires), Some(path)) => {
                 let reps = merge::representations(
@@ -186,21 +180,14 @@ impl Executor {
                     requires,
                     fetch.representation_typename.as_deref(),
                 );
-                if reps.values.is_empty() {
+                if reps.is_empty() {
                     return None;
                 }
-                fetch_variables.insert("representations".into(), Value::Array(reps.values.clone()));
                 Some(reps)
             }
             _ => None,
         };
-        let mut body = Map::new();
-        body.insert("query".into(), Value::String(fetch.operation.clone()));
-        if let Some(name) = &fetch.operation_name {
-            body.insert("operationName".into(), Value::String(name.clone()));
-        }
-        body.insert("variables".into(), Value::Object(fetch_variables));
-        let bytes = serde_json::to_vec(&Value::Object(body)).expect("JSON values serialise");
+        let body = request_body(fetch, context.variables, representations.as_ref());
         let uploads = context
             .uploads
             .iter()
@@ -208,7 +195,8 @@ impl Executor {
             .collect();
         Some(Ready {
             fetch,
-            body: Bytes::from(bytes),
+            path,
+            body: Bytes::from(body),
             representations,
             uploads,
         })
@@ -250,53 +238,102 @@ impl Executor {
                 return;
             }
         };
-        match ready.representations {
-            None => {
-                for error in &response.errors {
-                    state
-                        .errors
-                        .push(subgraph_error(error, service, |path| path.to_vec()));
+        // The response is ours alone unless a shared fetch handed it to others too.
+        let SubgraphResponse { data, errors } =
+            Arc::try_unwrap(response).unwrap_or_else(|shared| (*shared).clone());
+        let (Some(reps), Some(path)) = (ready.representations, ready.path) else {
+            for error in &errors {
+                state
+                    .errors
+                    .push(subgraph_error(error, service, |path| path.to_vec()));
+            }
+            if let Some(data) = data {
+                merge::deep_merge(&mut state.data, data);
+            }
+            return;
+        };
+        for error in &errors {
+            match entity_error_positions(error, &reps, path) {
+                Some(paths) => {
+                    for full in paths {
+                        state
+                            .errors
+                            .push(subgraph_error(error, service, |_| full));
+                    }
                 }
-                if let Some(data) = &response.data {
-                    merge::deep_merge(&mut state.data, data.clone());
+                None => state
+                    .errors
+                    .push(subgraph_error(error, service, |_| Vec::new())),
+            }
+        }
+        let Some(Value::Object(mut data)) = data else {
+            return;
+        };
+        let Some(Value::Array(entities)) = data.remove("_entities") else {
+            return;
+        };
+        for (entity, positions) in entities.into_iter().zip(&reps.positions) {
+            if entity.is_null() {
+                continue;
+            }
+            // Each object gets its copy; the last one takes the entity itself.
+            let Some((last, others)) = positions.split_last() else {
+                continue;
+            };
+            for position in others {
+                if let Some(target) = merge::at_mut(&mut state.data, path, position) {
+                    merge::deep_merge(target, entity.clone());
                 }
             }
-            Some(reps) => {
-                for error in &response.errors {
-                    let mapped = entity_error_positions(error, &reps);
-                    match mapped {
-                        Some(positions) => {
-                            for (position, rest) in positions {
-                                state.errors.push(subgraph_error(error, service, |_| {
-                                    let mut path = position.clone();
-                                    path.extend(rest.iter().cloned());
-                                    path
-                                }));
-                            }
-                        }
-                        None => state
-                            .errors
-                            .push(subgraph_error(error, service, |_| Vec::new())),
-                    }
-                }
-                let Some(Value::Array(entities)) =
-                    response.data.as_ref().and_then(|d| d.get("_entities"))
-                else {
-                    return;
-                };
-                for (entity, positions) in entities.iter().zip(&reps.positions) {
-                    if entity.is_null() {
-                        continue;
-                    }
-                    for position in positions {
-                        if let Some(target) = merge::at_mut(&mut state.data, position) {
-                            merge::deep_merge(target, entity.clone());
-                        }
-                    }
-                }
+            if let Some(target) = merge::at_mut(&mut state.data, path, last) {
+                merge::deep_merge(target, entity);
             }
         }
     }
+}
+
+/// The JSON body of a fetch: its query, operation name and the variables it uses
+/// (with the representations, already in JSON, for an entity fetch).
+fn request_body(
+    fetch: &FetchNode,
+    variables: &Map<String, Value>,
+    representations: Option<&Representations>,
+) -> Vec<u8> {
+    fn json(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+        serde_json::to_writer(out, value).expect("strings and JSON values serialise");
+    }
+    let mut out = Vec::with_capacity(
+        fetch.operation.len() + 64 + representations.map_or(0, |r| r.json.len()),
+    );
+    out.extend_from_slice(b"{\"query\":");
+    json(&mut out, &fetch.operation.as_str());
+    if let Some(name) = &fetch.operation_name {
+        out.extend_from_slice(b",\"operationName\":");
+        json(&mut out, &name.as_str());
+    }
+    out.extend_from_slice(b",\"variables\":{");
+    let mut first = true;
+    for name in &fetch.variable_usages {
+        let Some(value) = variables.get(name) else {
+            continue;
+        };
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        json(&mut out, &name.as_str());
+        out.push(b':');
+        json(&mut out, value);
+    }
+    if let Some(reps) = representations {
+        if !first {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"representations\":");
+        out.extend_from_slice(&reps.json);
+    }
+    out.extend_from_slice(b"}}");
+    out
 }
 
 fn fetch_of(node: &PlanNode) -> Option<(&FetchNode, Option<&[FlattenStep]>)> {
@@ -310,23 +347,28 @@ fn fetch_of(node: &PlanNode) -> Option<(&FetchNode, Option<&[FlattenStep]>)> {
     }
 }
 
-/// For an error at `["_entities", i, …rest]`: each position of representation `i`
-/// with the rest of the path.
-fn entity_error_positions<'r>(
+/// For an error at `["_entities", i, …rest]`: the response path of each object
+/// representation `i` stands for, with the rest of the path.
+fn entity_error_positions(
     error: &Value,
-    reps: &'r Representations,
-) -> Option<Vec<(&'r Vec<PathElement>, Vec<PathElement>)>> {
-    let path = error.get("path")?.as_array()?;
-    if path.first()?.as_str()? != "_entities" {
+    reps: &Representations,
+    path: &[FlattenStep],
+) -> Option<Vec<Vec<PathElement>>> {
+    let error_path = error.get("path")?.as_array()?;
+    if error_path.first()?.as_str()? != "_entities" {
         return None;
     }
-    let index = usize::try_from(path.get(1)?.as_u64()?).ok()?;
-    let rest: Vec<PathElement> = path[2..].iter().filter_map(path_element).collect();
+    let index = usize::try_from(error_path.get(1)?.as_u64()?).ok()?;
+    let rest: Vec<PathElement> = error_path[2..].iter().filter_map(path_element).collect();
     Some(
         reps.positions
             .get(index)?
             .iter()
-            .map(|p| (p, rest.clone()))
+            .map(|position| {
+                let mut full = position.to_path(path);
+                full.extend(rest.iter().cloned());
+                full
+            })
             .collect(),
     )
 }

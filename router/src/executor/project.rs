@@ -15,6 +15,33 @@ use crate::supergraph::{Supergraph, TypeKind, TypeRef};
 /// The position must become null, and so must its nearest nullable ancestor.
 struct Bubble;
 
+/// A step of the path being projected, borrowing the operation's response keys:
+/// only an error turns it into an owned [`PathElement`].
+#[derive(Debug, Clone, Copy)]
+enum Step<'o> {
+    Key(&'o str),
+    Index(usize),
+}
+
+impl Step<'_> {
+    fn is(&self, element: &PathElement) -> bool {
+        match (self, element) {
+            (Step::Key(a), PathElement::Key(b)) => *a == b,
+            (Step::Index(a), PathElement::Index(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+fn owned_path(path: &[Step<'_>]) -> Vec<PathElement> {
+    path.iter()
+        .map(|step| match step {
+            Step::Key(key) => PathElement::Key((*key).to_owned()),
+            Step::Index(index) => PathElement::Index(*index),
+        })
+        .collect()
+}
+
 pub struct Projector<'a> {
     schema: &'a Supergraph,
     variables: &'a Map<String, Value>,
@@ -49,21 +76,21 @@ impl<'a> Projector<'a> {
         }
     }
 
-    fn object(
+    fn object<'o>(
         &mut self,
         typename: &str,
-        sets: &[&SelectionSet],
+        sets: &[&'o SelectionSet],
         object: &Map<String, Value>,
-        path: &mut Vec<PathElement>,
+        path: &mut Vec<Step<'o>>,
     ) -> Result<Map<String, Value>, Bubble> {
-        let mut fields: IndexMap<&str, Vec<&Field>> = IndexMap::new();
+        let mut fields: IndexMap<&'o str, Vec<&'o Field>> = IndexMap::new();
         for set in sets {
             self.collect(typename, set, &mut fields);
         }
         let mut out = Map::with_capacity(fields.len());
         for (key, group) in fields {
             let field = group[0];
-            path.push(PathElement::Key(key.to_owned()));
+            path.push(Step::Key(key));
             let value = match field.name.as_str() {
                 "__typename" => Ok(Value::String(typename.to_owned())),
                 "__schema" if path.len() == 1 => Ok(introspection::schema(
@@ -78,7 +105,8 @@ impl<'a> Projector<'a> {
                 )),
                 _ => {
                     let raw = object.get(key).unwrap_or(&Value::Null);
-                    let subsets: Vec<&SelectionSet> = group.iter().map(|f| &f.selection).collect();
+                    let subsets: Vec<&'o SelectionSet> =
+                        group.iter().map(|f| &f.selection).collect();
                     self.complete(&field.ty, raw, &subsets, field, path)
                 }
             };
@@ -113,13 +141,13 @@ impl<'a> Projector<'a> {
         }
     }
 
-    fn complete(
+    fn complete<'o>(
         &mut self,
         ty: &TypeRef,
         raw: &Value,
-        sets: &[&SelectionSet],
+        sets: &[&'o SelectionSet],
         field: &Field,
-        path: &mut Vec<PathElement>,
+        path: &mut Vec<Step<'o>>,
     ) -> Result<Value, Bubble> {
         match ty {
             TypeRef::NonNull(inner) => {
@@ -135,7 +163,7 @@ impl<'a> Projector<'a> {
                 Value::Array(items) => {
                     let mut out = Vec::with_capacity(items.len());
                     for (index, item) in items.iter().enumerate() {
-                        path.push(PathElement::Index(index));
+                        path.push(Step::Index(index));
                         let completed = self.complete(inner, item, sets, field, path);
                         path.pop();
                         match completed {
@@ -198,11 +226,11 @@ impl<'a> Projector<'a> {
 
     /// Reports a null in a non-null position, unless an error at or below it already
     /// explains the null.
-    fn null_violation(&mut self, field: &Field, path: &[PathElement]) {
+    fn null_violation(&mut self, field: &Field, path: &[Step<'_>]) {
         let explained = self.errors.iter().any(|e| {
-            e.path
-                .as_ref()
-                .is_some_and(|p| p.len() >= path.len() && p[..path.len()] == *path)
+            e.path.as_ref().is_some_and(|p| {
+                p.len() >= path.len() && path.iter().zip(p).all(|(step, element)| step.is(element))
+            })
         });
         if explained {
             return;
@@ -215,11 +243,11 @@ impl<'a> Projector<'a> {
                 ),
                 codes::NON_NULL_VIOLATION,
             )
-            .with_path(path.to_vec()),
+            .with_path(owned_path(path)),
         );
     }
 
-    fn invalid(&mut self, field: &Field, path: &[PathElement], expected: &str) {
+    fn invalid(&mut self, field: &Field, path: &[Step<'_>], expected: &str) {
         self.errors.push(
             GraphQLError::new(
                 format!(
@@ -228,7 +256,7 @@ impl<'a> Projector<'a> {
                 ),
                 codes::SUBGRAPH_INVALID_RESPONSE,
             )
-            .with_path(path.to_vec()),
+            .with_path(owned_path(path)),
         );
     }
 }
