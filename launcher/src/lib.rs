@@ -1,5 +1,6 @@
-//! The launcher: every subgraph and the router in one process, on embedded defaults — SQLite files under `./data`, the in-process event bus shared
-//! by all services, development keys generated under `./keys` on first run.
+//! The launcher: every subgraph and the router in one process, on embedded
+//! defaults — SQLite files under `./data`, the in-process event bus shared by all
+//! services, development keys generated under `./keys` on first run.
 //!
 //! It is for development. Production runs each service as its own process with its
 //! own configuration (see `docker-compose.yml`).
@@ -193,8 +194,11 @@ async fn start_router(
             .url = Some(format!("http://{}/graphql", service.addr));
     }
     let sdl = match &args.supergraph {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("reading the supergraph {}", path.display()))?,
+        Some(path) => {
+            config.supergraph = path.clone();
+            std::fs::read_to_string(path)
+                .with_context(|| format!("reading the supergraph {}", path.display()))?
+        }
         None => SUPERGRAPH.to_owned(),
     };
     let verifier = platform::auth::TokenVerifier::from_config(
@@ -203,7 +207,6 @@ async fn start_router(
         platform::http_client::client(),
         Arc::new(SystemClock),
     )?;
-    config.supergraph = args.supergraph.clone().unwrap_or_default();
     router::server::RouterApp::from_supergraph(config, &sdl, Some(verifier))
         .await
         .context("router")
