@@ -256,9 +256,7 @@ impl Executor {
             match entity_error_positions(error, &reps, path) {
                 Some(paths) => {
                     for full in paths {
-                        state
-                            .errors
-                            .push(subgraph_error(error, service, |_| full));
+                        state.errors.push(subgraph_error(error, service, |_| full));
                     }
                 }
                 None => state
