@@ -625,11 +625,7 @@ impl Merger<'_> {
                 if field.ty != ty {
                     parts.push(format!("type: {}", quote(&field.ty.to_string())));
                 }
-                let external = field.external
-                    && !(def.extension
-                        && !self.schemas[*graph].fed2
-                        && self.is_key_field(def, name));
-                if external {
+                if field.external {
                     parts.push("external: true".into());
                 }
                 if let Some(from) = &field.override_from {

@@ -14,7 +14,7 @@ use async_graphql_value::ConstValue;
 use indexmap::IndexMap;
 
 use super::CompositionError;
-use crate::supergraph::{TypeKind, TypeRef, type_ref_of};
+use crate::supergraph::{FieldSet, FieldSetItem, TypeKind, TypeRef, type_ref_of};
 
 /// The federation directives composition understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,6 +59,8 @@ pub struct SubgraphSchema {
 pub struct Key {
     pub fields: String,
     pub resolvable: bool,
+    /// Declared on a type extension (`extend type`, or `@extends`).
+    pub of_extension: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -204,6 +206,7 @@ pub fn read(name: &str, url: &str, sdl: &str) -> Result<SubgraphSchema, Vec<Comp
             }
         }
     }
+    resolve_fake_externals(&mut types);
     // Every subgraph has a Query root (federation gives it `_service`), even when
     // its SDL shows none.
     if !types.contains_key("Query") {
@@ -215,6 +218,59 @@ pub fn read(name: &str, url: &str, sdl: &str) -> Result<SubgraphSchema, Vec<Comp
         fed2: names.fed2,
         types,
     })
+}
+
+/// Key fields a type extension marks `@external` are the subgraph's own all the
+/// same (Apollo's "fake externals", in Federation 1 and 2 alike): an extension had
+/// to mark its key fields external, yet it resolves them.
+fn resolve_fake_externals(types: &mut IndexMap<String, SubType>) {
+    let mut fake: Vec<(String, String)> = Vec::new();
+    for ty in types.values() {
+        for key in ty.keys.iter().filter(|k| k.of_extension) {
+            if let Ok(set) = FieldSet::parse(&key.fields) {
+                key_target_fields(types, &ty.name, &set, &mut fake);
+            }
+        }
+    }
+    for (type_name, field) in fake {
+        if let Some(field) = types
+            .get_mut(&type_name)
+            .and_then(|t| t.fields.get_mut(&field))
+        {
+            field.external = false;
+        }
+    }
+}
+
+/// The (type, field) pairs a key's field set selects, nested ones included.
+fn key_target_fields(
+    types: &IndexMap<String, SubType>,
+    type_name: &str,
+    set: &FieldSet,
+    out: &mut Vec<(String, String)>,
+) {
+    for item in &set.items {
+        match item {
+            FieldSetItem::Field {
+                name, selection, ..
+            } => {
+                out.push((type_name.to_owned(), name.clone()));
+                let Some(field) = types.get(type_name).and_then(|t| t.fields.get(name)) else {
+                    continue;
+                };
+                if !selection.is_empty() {
+                    key_target_fields(types, field.ty.name(), selection, out);
+                }
+            }
+            FieldSetItem::Fragment {
+                type_condition,
+                selection,
+            } => {
+                let on = type_condition.as_deref().unwrap_or(type_name);
+                key_target_fields(types, on, selection, out);
+            }
+        }
+    }
 }
 
 fn empty_object(name: &str) -> SubType {
@@ -363,7 +419,11 @@ fn read_type(
                             Some(ConstValue::Boolean(b)) => *b,
                             _ => true,
                         };
-                    sub.keys.push(Key { fields, resolvable });
+                    sub.keys.push(Key {
+                        fields,
+                        resolvable,
+                        of_extension: false,
+                    });
                 }
             }
             Some(Fed::Shareable) => sub.shareable = true,
@@ -372,6 +432,10 @@ fn read_type(
             Some(Fed::Extends) => sub.extension = true,
             _ => {}
         }
+    }
+    let of_extension = sub.extension;
+    for key in &mut sub.keys {
+        key.of_extension = of_extension;
     }
     match &node.kind {
         AstKind::Object(object) => {

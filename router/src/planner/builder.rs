@@ -658,7 +658,70 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        // A key whose missing fields other subgraphs supply: they are fetched
+        // first (the hop plans the key like a requirement), then the target.
+        for (graph, entity_type) in targets {
+            if *graph == start && entity_type == parent {
+                continue;
+            }
+            for (key, typename_override) in self.usable_keys(entity_type, *graph) {
+                if self.can_gather(start, parent, &key, *graph, ctx.provided.as_ref()) {
+                    return Some(vec![Hop {
+                        graph: *graph,
+                        entity_type: entity_type.clone(),
+                        key,
+                        typename_override,
+                    }]);
+                }
+            }
+        }
         None
+    }
+
+    /// Whether the fields of `key` (for objects of `type_name` in `start`) can be
+    /// gathered: each from `start`, or through one hop to a subgraph other than
+    /// `target` that resolves it (and all below it) and whose key `start` supplies.
+    fn can_gather(
+        &self,
+        start: GraphId,
+        type_name: &str,
+        key: &FieldSet,
+        target: GraphId,
+        provided: Option<&FieldSet>,
+    ) -> bool {
+        key.items.iter().all(|item| match item {
+            FieldSetItem::Field {
+                name, selection, ..
+            } => {
+                let field_type = self.schema.field(type_name, name).map(|f| f.ty.name());
+                if self.can_resolve(start, type_name, name, provided) {
+                    let Some(field_type) = field_type.filter(|_| !selection.is_empty()) else {
+                        return true;
+                    };
+                    let inner = provided.and_then(|p| p.sub_selection(name));
+                    return self.can_gather(start, field_type, selection, target, inner.as_ref());
+                }
+                (0..self.schema.graphs.len()).any(|graph| {
+                    graph != target
+                        && graph != start
+                        && self.can_resolve(graph, type_name, name, None)
+                        && (selection.is_empty()
+                            || field_type
+                                .is_some_and(|t| self.can_supply(graph, t, selection, None)))
+                        && self
+                            .usable_keys(type_name, graph)
+                            .iter()
+                            .any(|(k, _)| self.can_supply(start, type_name, k, provided))
+                })
+            }
+            FieldSetItem::Fragment {
+                type_condition,
+                selection,
+            } => {
+                let on = type_condition.as_deref().unwrap_or(type_name);
+                self.can_gather(start, on, selection, target, provided)
+            }
+        })
     }
 
     /// Resolvable keys of `entity_type` in `graph`, with the `__typename` its

@@ -409,12 +409,24 @@ fn key_matches(key: &FieldSet, object: &Map<String, Value>, row: &Map<String, Va
         FieldSetItem::Field {
             name, selection, ..
         } => match (object.get(name), row.get(name)) {
-            (Some(a), Some(b)) if selection.is_empty() => a == b && !a.is_null(),
-            (Some(Value::Object(a)), Some(Value::Object(b))) => key_matches(selection, a, b),
+            (Some(a), Some(b)) => value_matches(selection, a, b),
             _ => false,
         },
         FieldSetItem::Fragment { selection, .. } => key_matches(selection, object, row),
     })
+}
+
+/// A key field's value: leaves equal and not null, objects by their key fields,
+/// lists item by item.
+fn value_matches(selection: &FieldSet, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (a, b) if selection.is_empty() => a == b && !a.is_null(),
+        (Value::Object(a), Value::Object(b)) => key_matches(selection, a, b),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| value_matches(selection, a, b))
+        }
+        _ => false,
+    }
 }
 
 struct Exec<'a> {

@@ -3,6 +3,7 @@
 //! more than it must shows up as a changed snapshot and fails.
 
 pub mod abstract_types;
+pub mod complex_keys;
 pub mod entities;
 pub mod errors;
 pub mod fed1;
@@ -26,6 +27,7 @@ pub fn all_fixtures() -> Vec<(&'static str, Fixture)> {
         ("entities", entities::fixture()),
         ("keys", keys::fixture()),
         ("keys-reference", keys::reference_only()),
+        ("complex-keys", complex_keys::fixture()),
         ("requires", requires::fixture()),
         ("requires-circular", requires::circular()),
         ("requires-fragments", requires::with_fragments()),
