@@ -729,7 +729,9 @@ impl Merger<'_> {
                     && !f.external
                     && !f.shareable
                     && !def.shareable
-                    && !self.is_key_field(def, &f.name)
+                    && !self.schemas[*g]
+                        .key_fields
+                        .contains(&(def.name.clone(), f.name.clone()))
             })
             .collect();
         if let Some((graph, _, field)) = unshared.first() {

@@ -53,6 +53,9 @@ pub struct SubgraphSchema {
     /// Federation 2 (`@link` to the federation spec); Federation 1 otherwise.
     pub fed2: bool,
     pub types: IndexMap<String, SubType>,
+    /// The (type, field) pairs some key selects, nested ones included: they are
+    /// shareable without saying so.
+    pub key_fields: std::collections::BTreeSet<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,11 +215,20 @@ pub fn read(name: &str, url: &str, sdl: &str) -> Result<SubgraphSchema, Vec<Comp
     if !types.contains_key("Query") {
         types.insert("Query".into(), empty_object("Query"));
     }
+    let mut key_fields = Vec::new();
+    for ty in types.values() {
+        for key in &ty.keys {
+            if let Ok(set) = FieldSet::parse(&key.fields) {
+                key_target_fields(&types, &ty.name, &set, &mut key_fields);
+            }
+        }
+    }
     Ok(SubgraphSchema {
         name: name.to_owned(),
         url: url.to_owned(),
         fed2: names.fed2,
         types,
+        key_fields: key_fields.into_iter().collect(),
     })
 }
 

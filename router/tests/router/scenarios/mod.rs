@@ -3,6 +3,7 @@
 //! more than it must shows up as a changed snapshot and fails.
 
 pub mod abstract_types;
+pub mod audit;
 pub mod complex_keys;
 pub mod entities;
 pub mod errors;
@@ -42,6 +43,9 @@ pub fn all_fixtures() -> Vec<(&'static str, Fixture)> {
         ("inaccessible", inaccessible::fixture()),
         ("shapes", shapes::fixture()),
     ]
+    .into_iter()
+    .chain(audit::fixtures())
+    .collect()
 }
 
 /// Runs `query` and checks the response; snapshots the plan as `name`.

@@ -1,0 +1,13 @@
+//! Scenarios after the suites of the public federation-gateway-audit (the
+//! compatibility audit Hive Router passes in full): the same subgraph schemas,
+//! data and queries, with expected answers, written as our fixtures.
+
+pub mod keys_mashup;
+
+use crate::fixture::Fixture;
+
+/// The audit fixtures, by name (each is also composed against Apollo's
+/// composition).
+pub fn fixtures() -> Vec<(&'static str, Fixture)> {
+    vec![("audit-keys-mashup", keys_mashup::fixture())]
+}
