@@ -9,7 +9,9 @@
 //!   subgraph declares, and objects met while resolving are completed from their
 //!   row.
 //! - Special values: `{"$error": "msg"}` (a field error), `{"$from": "a.b"}` (a value
-//!   of the parent object, e.g. a `@requires` input), `{"$format": "… {a.b} …"}`.
+//!   of the parent object, e.g. a `@requires` input; list items by index: `a.2.b`),
+//!   `{"$format": "… {a.b} …"}`, `{"$row": {"type": "T", "where": {"id": …}}}` (the
+//!   row of `T` in `"entities"` with those values, which may be special too).
 //! - `"$delay_ms"`: the subgraph answers that late.
 
 use std::collections::HashMap;
@@ -416,6 +418,31 @@ fn key_matches(key: &FieldSet, object: &Map<String, Value>, row: &Map<String, Va
     })
 }
 
+/// The first field of `set` that `object` lacks (nested selections included).
+fn first_missing(set: &FieldSet, object: &Map<String, Value>) -> Option<String> {
+    set.items.iter().find_map(|item| match item {
+        FieldSetItem::Field {
+            name, selection, ..
+        } => match object.get(name) {
+            None => Some(name.clone()),
+            Some(value) if !selection.is_empty() => {
+                missing_below(selection, value).map(|inner| format!("{name}.{inner}"))
+            }
+            Some(_) => None,
+        },
+        // Fragments apply to some types only; what they select may be absent.
+        FieldSetItem::Fragment { .. } => None,
+    })
+}
+
+fn missing_below(set: &FieldSet, value: &Value) -> Option<String> {
+    match value {
+        Value::Object(object) => first_missing(set, object),
+        Value::Array(items) => items.iter().find_map(|item| missing_below(set, item)),
+        _ => None,
+    }
+}
+
 /// A key field's value: leaves equal and not null, objects by their key fields,
 /// lists item by item.
 fn value_matches(selection: &FieldSet, a: &Value, b: &Value) -> bool {
@@ -551,6 +578,20 @@ impl<'a> Exec<'a> {
                         .and_then(|t| t.fields.get(name))
                         .cloned()
                         .expect("validated");
+                    let missing = def
+                        .requires
+                        .as_deref()
+                        .and_then(|r| FieldSet::parse(r).ok())
+                        .and_then(|set| first_missing(&set, value));
+                    if let Some(missing) = missing {
+                        self.error_at(
+                            format!(
+                                "[{}] @requires input {missing} of {type_name}.{name} was not supplied",
+                                self.engine.name
+                            ),
+                            path,
+                        );
+                    }
                     let raw = self.field_value(type_name, value, field, &def, path);
                     self.complete(&def.ty, raw, &subsets, path)
                 }
@@ -629,6 +670,34 @@ impl<'a> Exec<'a> {
         }
         if let Some(from) = object.get("$from").and_then(Value::as_str) {
             return lookup(parent, from).cloned().unwrap_or(Value::Null);
+        }
+        if let Some(Value::Object(query)) = object.get("$row") {
+            let type_name = query
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let wanted: Map<String, Value> = query
+                .get("where")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, self.special(v, parent, path)))
+                .collect();
+            return self
+                .engine
+                .data
+                .get("entities")
+                .and_then(|e| e.get(type_name))
+                .and_then(Value::as_array)
+                .and_then(|rows| {
+                    rows.iter().find(|row| {
+                        !wanted.values().any(Value::is_null)
+                            && wanted.iter().all(|(k, v)| row.get(k) == Some(v))
+                    })
+                })
+                .cloned()
+                .unwrap_or(Value::Null);
         }
         if let Some(template) = object.get("$format").and_then(Value::as_str) {
             let mut out = String::new();
@@ -785,7 +854,10 @@ fn lookup<'v>(object: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
     let mut parts = path.split('.');
     let mut current = object.get(parts.next()?)?;
     for part in parts {
-        current = current.get(part)?;
+        current = match current {
+            Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            other => other.get(part)?,
+        };
     }
     Some(current)
 }

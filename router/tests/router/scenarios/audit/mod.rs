@@ -3,11 +3,18 @@
 //! data and queries, with expected answers, written as our fixtures.
 
 pub mod keys_mashup;
+pub mod requires_with_argument;
 
 use crate::fixture::Fixture;
 
 /// The audit fixtures, by name (each is also composed against Apollo's
 /// composition).
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
-    vec![("audit-keys-mashup", keys_mashup::fixture())]
+    vec![
+        ("audit-keys-mashup", keys_mashup::fixture()),
+        (
+            "audit-requires-with-argument",
+            requires_with_argument::fixture(),
+        ),
+    ]
 }
