@@ -3,6 +3,7 @@
 //! data and queries, with expected answers, written as our fixtures.
 
 pub mod keys_mashup;
+pub mod requires_requires;
 pub mod requires_with_argument;
 
 use crate::fixture::Fixture;
@@ -12,6 +13,7 @@ use crate::fixture::Fixture;
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
         ("audit-keys-mashup", keys_mashup::fixture()),
+        ("audit-requires-requires", requires_requires::fixture()),
         (
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
