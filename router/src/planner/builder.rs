@@ -20,6 +20,7 @@
 //! Mutation root fields each get a segment of their own, run strictly in order.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
 
 use async_graphql_value::Value;
 
@@ -90,6 +91,16 @@ struct Ctx {
     response_path: Vec<FlattenStep>,
     /// Fields of `parent_type` a parent field `@provides` here.
     provided: Option<FieldSet>,
+    /// The object this one was reached from, and the field that led here.
+    up: Option<Arc<Up>>,
+}
+
+/// One step up from a position: the enclosing object's position and the field
+/// (without its selection) that leads down from it.
+#[derive(Debug)]
+struct Up {
+    ctx: Ctx,
+    field: Field,
 }
 
 /// One hop of an entity route.
@@ -206,6 +217,7 @@ impl<'a> Planner<'a> {
             path: Vec::new(),
             response_path: Vec::new(),
             provided: None,
+            up: None,
         }
     }
 
@@ -381,6 +393,18 @@ impl<'a> Planner<'a> {
             path,
             response_path: with_lists(ctx.response_path.clone(), key, &field.ty),
             provided,
+            up: Some(Arc::new(Up {
+                ctx: ctx.clone(),
+                field: Field {
+                    selection: SelectionSet::default(),
+                    arguments: field.arguments.clone(),
+                    alias: field.alias.clone(),
+                    name: field.name.clone(),
+                    parent_type: field.parent_type.clone(),
+                    ty: field.ty.clone(),
+                    pos: field.pos,
+                },
+            })),
         };
         if self.schema.is_abstract(named) {
             self.add_typename(&inner);
@@ -422,6 +446,7 @@ impl<'a> Planner<'a> {
                 .provided
                 .as_ref()
                 .map(|p| p.for_type(on, &self.schema.supertypes(on))),
+            up: ctx.up.clone(),
         }
     }
 
@@ -472,7 +497,15 @@ impl<'a> Planner<'a> {
 
     /// Plans a field the current subgraph cannot resolve, through entity hops.
     fn jump(&mut self, ctx: &Ctx, field: &Field) -> Result<(), PlanError> {
-        let route = self.route(ctx, &field.name)?;
+        let route = match self.route(ctx, &field.name) {
+            Ok(route) => route,
+            Err(unreachable) => {
+                return match self.through_parent_entity(ctx, field) {
+                    Some(planned) => planned,
+                    None => Err(unreachable),
+                };
+            }
+        };
         let last = route.last().cloned().expect("a route has at least one hop");
         let before_last = if route.len() > 1 {
             self.follow(ctx, &route[..route.len() - 1])?
@@ -504,6 +537,78 @@ impl<'a> Planner<'a> {
             return Ok(());
         }
         self.add_and_descend(&inner, &typed)
+    }
+
+    /// A field no key reaches here (e.g. of a value type only another subgraph
+    /// resolves below an entity): go up to an enclosing object from which a hop
+    /// reaches a subgraph that resolves the whole way down, hop there, and select
+    /// the way down again. `None` when no ancestor allows it.
+    fn through_parent_entity(&mut self, ctx: &Ctx, field: &Field) -> Option<Result<(), PlanError>> {
+        let mut chain: Vec<Arc<Up>> = Vec::new();
+        let mut current = ctx.up.clone();
+        while let Some(up) = current {
+            chain.push(up.clone());
+            let targets: Vec<(GraphId, String)> = self
+                .schema
+                .field_graphs(&ctx.parent_type, &field.name)
+                .into_iter()
+                .filter(|graph| {
+                    chain.iter().all(|link| {
+                        self.schema
+                            .field_graphs(&link.ctx.parent_type, &link.field.name)
+                            .contains(graph)
+                    })
+                })
+                .map(|graph| (graph, up.ctx.parent_type.clone()))
+                .collect();
+            if !targets.is_empty()
+                && let Some(route) = self.shortest_route(&up.ctx, &up.field.name, &targets)
+            {
+                return Some(self.down_again(ctx, &up.ctx, &route, &chain, field));
+            }
+            current = up.ctx.up.clone();
+        }
+        None
+    }
+
+    /// Hops from `ancestor` along `route`, selects `chain` (nearest link first)
+    /// down to the position of `ctx` in the new group, and plans `field` there.
+    fn down_again(
+        &mut self,
+        ctx: &Ctx,
+        ancestor: &Ctx,
+        route: &[Hop],
+        chain: &[Arc<Up>],
+        field: &Field,
+    ) -> Result<(), PlanError> {
+        let mut position = self.follow(ancestor, route)?;
+        for (index, link) in chain.iter().enumerate().rev() {
+            self.add_field(&position, &link.field);
+            let key = link.field.response_key();
+            let mut path = position.path.clone();
+            path.push(Step::Field(key.to_owned()));
+            let declared = link.field.ty.name().to_owned();
+            let below = if index == 0 {
+                ctx.parent_type.clone()
+            } else {
+                chain[index - 1].ctx.parent_type.clone()
+            };
+            position = Ctx {
+                group: position.group,
+                parent_type: declared.clone(),
+                path,
+                response_path: with_lists(position.response_path.clone(), key, &link.field.ty),
+                provided: None,
+                up: Some(link.clone()),
+            };
+            if self.schema.is_abstract(&declared) {
+                self.add_typename(&position);
+            }
+            if below != declared {
+                position = self.inside_fragment(&position, &below);
+            }
+        }
+        self.plan_field(&position, field)
     }
 
     /// Follows hops, returning the position in the last entity group.
@@ -814,6 +919,7 @@ impl<'a> Planner<'a> {
             path,
             response_path: ctx.response_path.clone(),
             provided: None,
+            up: ctx.up.clone(),
         })
     }
 

@@ -3,6 +3,7 @@
 //! data and queries, with expected answers, written as our fixtures.
 
 pub mod keys_mashup;
+pub mod parent_entity_call;
 pub mod requires_requires;
 pub mod requires_with_argument;
 
@@ -13,6 +14,7 @@ use crate::fixture::Fixture;
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
         ("audit-keys-mashup", keys_mashup::fixture()),
+        ("audit-parent-entity-call", parent_entity_call::fixture()),
         ("audit-requires-requires", requires_requires::fixture()),
         (
             "audit-requires-with-argument",
