@@ -770,7 +770,18 @@ impl<'a> Planner<'a> {
                 continue;
             }
             for (key, typename_override) in self.usable_keys(entity_type, *graph) {
-                if self.can_gather(start, parent, &key, *graph, ctx.provided.as_ref()) {
+                // A key that needs the very field sought cannot be gathered for it.
+                if key.field_names().contains(&field) {
+                    continue;
+                }
+                if self.can_gather(
+                    start,
+                    parent,
+                    &key,
+                    *graph,
+                    ctx.provided.as_ref(),
+                    Some(ctx),
+                ) {
                     return Some(vec![Hop {
                         graph: *graph,
                         entity_type: entity_type.clone(),
@@ -785,7 +796,8 @@ impl<'a> Planner<'a> {
 
     /// Whether the fields of `key` (for objects of `type_name` in `start`) can be
     /// gathered: each from `start`, or through one hop to a subgraph other than
-    /// `target` that resolves it (and all below it) and whose key `start` supplies.
+    /// `target` that resolves it (and all below it) and whose key `start` supplies,
+    /// or (at the position `ctx`) through an enclosing entity.
     fn can_gather(
         &self,
         start: GraphId,
@@ -793,6 +805,7 @@ impl<'a> Planner<'a> {
         key: &FieldSet,
         target: GraphId,
         provided: Option<&FieldSet>,
+        ctx: Option<&Ctx>,
     ) -> bool {
         key.items.iter().all(|item| match item {
             FieldSetItem::Field {
@@ -804,7 +817,19 @@ impl<'a> Planner<'a> {
                         return true;
                     };
                     let inner = provided.and_then(|p| p.sub_selection(name));
-                    return self.can_gather(start, field_type, selection, target, inner.as_ref());
+                    return self.can_gather(
+                        start,
+                        field_type,
+                        selection,
+                        target,
+                        inner.as_ref(),
+                        None,
+                    );
+                }
+                if selection.is_empty()
+                    && ctx.is_some_and(|ctx| self.parent_entity_supplies(ctx, name, target))
+                {
+                    return true;
                 }
                 (0..self.schema.graphs.len()).any(|graph| {
                     graph != target
@@ -824,9 +849,45 @@ impl<'a> Planner<'a> {
                 selection,
             } => {
                 let on = type_condition.as_deref().unwrap_or(type_name);
-                self.can_gather(start, on, selection, target, provided)
+                self.can_gather(start, on, selection, target, provided, None)
             }
         })
+    }
+
+    /// Whether a subgraph other than `target` gives `field` of the objects at `ctx`
+    /// when reached through an enclosing entity (see
+    /// [`Planner::through_parent_entity`]).
+    fn parent_entity_supplies(&self, ctx: &Ctx, field: &str, target: GraphId) -> bool {
+        let mut chain: Vec<&Up> = Vec::new();
+        let mut current = ctx.up.as_deref();
+        while let Some(up) = current {
+            chain.push(up);
+            let reachable = self
+                .schema
+                .field_graphs(&ctx.parent_type, field)
+                .into_iter()
+                .filter(|graph| {
+                    *graph != target
+                        && chain.iter().all(|link| {
+                            self.schema
+                                .field_graphs(&link.ctx.parent_type, &link.field.name)
+                                .contains(graph)
+                        })
+                })
+                .any(|graph| {
+                    self.shortest_route(
+                        &up.ctx,
+                        &up.field.name,
+                        &[(graph, up.ctx.parent_type.clone())],
+                    )
+                    .is_some()
+                });
+            if reachable {
+                return true;
+            }
+            current = up.ctx.up.as_deref();
+        }
+        false
     }
 
     /// Resolvable keys of `entity_type` in `graph`, with the `__typename` its

@@ -4,6 +4,7 @@
 
 pub mod keys_mashup;
 pub mod parent_entity_call;
+pub mod parent_entity_call_complex;
 pub mod requires_requires;
 pub mod requires_with_argument;
 
@@ -15,6 +16,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
         ("audit-keys-mashup", keys_mashup::fixture()),
         ("audit-parent-entity-call", parent_entity_call::fixture()),
+        (
+            "audit-parent-entity-call-complex",
+            parent_entity_call_complex::fixture(),
+        ),
         ("audit-requires-requires", requires_requires::fixture()),
         (
             "audit-requires-with-argument",
