@@ -98,6 +98,21 @@ fn field_set_fields(
     }
 }
 
+/// An interface field is external when every implementation in the subgraph
+/// marks it `@external` (an interface field itself cannot be).
+fn implementations_external(schema: &SubgraphSchema, ty: &SubType, field: &str) -> bool {
+    if ty.kind != TypeKind::Interface {
+        return false;
+    }
+    let mut implementations = schema
+        .types
+        .values()
+        .filter(|t| t.interfaces.iter().any(|i| *i == ty.name))
+        .peekable();
+    implementations.peek().is_some()
+        && implementations.all(|t| t.fields.get(field).is_some_and(|f| f.external))
+}
+
 /// (type, field) pairs.
 type FieldPairs = BTreeSet<(String, String)>;
 
@@ -410,11 +425,12 @@ impl Merger<'_> {
                         FieldSet::parse(&k.fields)
                             .is_ok_and(|s| s.field_names().contains(&name.as_str()))
                     });
-                    if !field.external && !is_key && selection.is_empty() {
+                    let external = field.external || implementations_external(schema, ty, name);
+                    if !external && !is_key && selection.is_empty() {
                         return Some(format!("{type_name}.{name}"));
                     }
                     if !selection.is_empty()
-                        && !field.external
+                        && !external
                         && let Some(found) =
                             self.first_not_external(schema, field.ty.name(), selection)
                     {
@@ -711,8 +727,11 @@ impl Merger<'_> {
             .filter_map(|(_, _, f)| f.override_from.clone())
             .collect();
         // A provided @external field is resolved by the providing subgraph too.
+        // Only object fields are resolved; an interface's fields are its
+        // implementations' (an @interfaceObject is an object in its subgraph).
         let resolving: Vec<&(usize, &SubType, &SubField)> = fields
             .iter()
+            .filter(|(_, def, _)| def.kind != TypeKind::Interface || def.interface_object)
             .filter(|(g, def, f)| {
                 let provided = self.provided[*g].contains(&(def.name.clone(), f.name.clone()));
                 (!f.external || provided) && !overridden.contains(&self.schemas[*g].name)

@@ -5,6 +5,7 @@
 pub mod keys_mashup;
 pub mod parent_entity_call;
 pub mod parent_entity_call_complex;
+pub mod provides_on_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
 
@@ -19,6 +20,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-parent-entity-call-complex",
             parent_entity_call_complex::fixture(),
+        ),
+        (
+            "audit-provides-on-interface",
+            provides_on_interface::fixture(),
         ),
         ("audit-requires-requires", requires_requires::fixture()),
         (
