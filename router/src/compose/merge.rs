@@ -107,7 +107,7 @@ fn implementations_external(schema: &SubgraphSchema, ty: &SubType, field: &str) 
     let mut implementations = schema
         .types
         .values()
-        .filter(|t| t.interfaces.iter().any(|i| *i == ty.name))
+        .filter(|t| t.interfaces.contains(&ty.name))
         .peekable();
     implementations.peek().is_some()
         && implementations.all(|t| t.fields.get(field).is_some_and(|f| f.external))
