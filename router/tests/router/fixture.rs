@@ -11,7 +11,8 @@
 //! - Special values: `{"$error": "msg"}` (a field error), `{"$from": "a.b"}` (a value
 //!   of the parent object, e.g. a `@requires` input; list items by index: `a.2.b`),
 //!   `{"$format": "… {a.b} …"}`, `{"$row": {"type": "T", "where": {"id": …}}}` (the
-//!   row of `T` in `"entities"` with those values, which may be special too).
+//!   row of `T` in `"entities"` with those values, which may be special too; with
+//!   `"field": "f"`, that row's `f`).
 //! - `"$delay_ms"`: the subgraph answers that late.
 
 use std::collections::HashMap;
@@ -695,6 +696,10 @@ impl<'a> Exec<'a> {
                         !wanted.values().any(Value::is_null)
                             && wanted.iter().all(|(k, v)| row.get(k) == Some(v))
                     })
+                })
+                .and_then(|row| match query.get("field").and_then(Value::as_str) {
+                    Some(field) => row.get(field),
+                    None => Some(row),
                 })
                 .cloned()
                 .unwrap_or(Value::Null);

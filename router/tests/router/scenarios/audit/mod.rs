@@ -6,6 +6,7 @@ pub mod keys_mashup;
 pub mod parent_entity_call;
 pub mod parent_entity_call_complex;
 pub mod provides_on_interface;
+pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
 
@@ -25,6 +26,7 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             "audit-provides-on-interface",
             provides_on_interface::fixture(),
         ),
+        ("audit-requires-interface", requires_interface::fixture()),
         ("audit-requires-requires", requires_requires::fixture()),
         (
             "audit-requires-with-argument",
