@@ -9,6 +9,7 @@ pub mod provides_on_interface;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
+pub mod union_intersection;
 
 use crate::fixture::Fixture;
 
@@ -32,5 +33,6 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
         ),
+        ("audit-union-intersection", union_intersection::fixture()),
     ]
 }
