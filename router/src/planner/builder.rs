@@ -476,9 +476,14 @@ impl<'a> Planner<'a> {
             // Nothing this subgraph returns here can be of that type.
             return Ok(());
         }
+        // The subgraph can take `... on X` as written only when, in its own schema,
+        // every matching object is an X (an object may implement an interface
+        // in another subgraph only).
         let knows = self.schema.type_in_graph(on, graph)
-            && (!self.schema.is_abstract(on)
-                || matching.iter().all(|t| self.schema.type_in_graph(t, graph)));
+            && (!self.schema.is_abstract(on) || {
+                let members = self.schema.possible_types_in(on, graph);
+                matching.iter().all(|t| members.contains(&t.as_str()))
+            });
         if knows {
             let inner = self.inside_fragment(ctx, on);
             if self.schema.is_abstract(on) {

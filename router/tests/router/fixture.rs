@@ -406,6 +406,28 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Whether an object of `concrete` may stand where `declared` is expected in
+    /// this subgraph's schema.
+    fn possible(&self, declared: &str, concrete: &str) -> bool {
+        let Some(def) = self.schema.types.get(declared) else {
+            return false;
+        };
+        match def.kind {
+            TypeKind::Union => def.members.iter().any(|m| m == concrete),
+            TypeKind::Interface => {
+                declared == concrete
+                    || self
+                        .schema
+                        .types
+                        .get(concrete)
+                        .is_some_and(|t| t.interfaces.iter().any(|i| i == declared))
+            }
+            _ => declared == concrete,
+        }
+    }
+}
+
 /// Whether `object` and `row` agree on every field of `key` (nested included).
 fn key_matches(key: &FieldSet, object: &Map<String, Value>, row: &Map<String, Value>) -> bool {
     key.items.iter().all(|item| match item {
@@ -780,6 +802,16 @@ impl<'a> Exec<'a> {
                         return Ok(Value::Null);
                     }
                 };
+                if !self.engine.possible(name, &concrete) {
+                    self.error_at(
+                        format!(
+                            "[{}] Abstract type \"{name}\" must resolve to an Object type at runtime; \"{concrete}\" is not a possible type.",
+                            self.engine.name
+                        ),
+                        path,
+                    );
+                    return Ok(Value::Null);
+                }
                 let mut merged = self.engine.row(&concrete, &object).unwrap_or_default();
                 for (k, v) in object {
                     merged.insert(k, v);

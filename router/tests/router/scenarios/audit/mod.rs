@@ -9,6 +9,7 @@ pub mod provides_on_interface;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
+pub mod union_interface_distributed;
 pub mod union_intersection;
 
 use crate::fixture::Fixture;
@@ -32,6 +33,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
+        ),
+        (
+            "audit-union-interface-distributed",
+            union_interface_distributed::fixture(),
         ),
         ("audit-union-intersection", union_intersection::fixture()),
     ]
