@@ -93,6 +93,9 @@ struct Ctx {
     provided: Option<FieldSet>,
     /// The object this one was reached from, and the field that led here.
     up: Option<Arc<Up>>,
+    /// In an entity group: the position the hop came from (the same objects in
+    /// the group that found them).
+    origin: Option<Arc<Ctx>>,
 }
 
 /// One step up from a position: the enclosing object's position and the field
@@ -218,6 +221,7 @@ impl<'a> Planner<'a> {
             response_path: Vec::new(),
             provided: None,
             up: None,
+            origin: None,
         }
     }
 
@@ -358,8 +362,7 @@ impl<'a> Planner<'a> {
         if !self.schema.field_defined_in(type_name, field, graph) {
             return false;
         }
-        self.schema.is_key_field_in(type_name, field, graph)
-            || provided.is_some_and(|p| p.field_names().contains(&field))
+        provided.is_some_and(|p| p.field_names().contains(&field))
     }
 
     /// Adds a field the group resolves and plans its selection below it.
@@ -405,6 +408,7 @@ impl<'a> Planner<'a> {
                     pos: field.pos,
                 },
             })),
+            origin: None,
         };
         if self.schema.is_abstract(named) {
             self.add_typename(&inner);
@@ -447,6 +451,7 @@ impl<'a> Planner<'a> {
                 .as_ref()
                 .map(|p| p.for_type(on, &self.schema.supertypes(on))),
             up: ctx.up.clone(),
+            origin: ctx.origin.clone(),
         }
     }
 
@@ -566,10 +571,13 @@ impl<'a> Planner<'a> {
                 })
                 .map(|graph| (graph, up.ctx.parent_type.clone()))
                 .collect();
-            if !targets.is_empty()
-                && let Some(route) = self.shortest_route(&up.ctx, &up.field.name, &targets)
-            {
-                return Some(self.down_again(ctx, &up.ctx, &route, &chain, field));
+            if !targets.is_empty() {
+                for start in same_objects(&up.ctx) {
+                    if let Some(route) = self.shortest_route(start, &up.field.name, &targets) {
+                        let start = start.clone();
+                        return Some(self.down_again(ctx, &start, &route, &chain, field));
+                    }
+                }
             }
             current = up.ctx.up.clone();
         }
@@ -605,6 +613,7 @@ impl<'a> Planner<'a> {
                 response_path: with_lists(position.response_path.clone(), key, &link.field.ty),
                 provided: None,
                 up: Some(link.clone()),
+                origin: None,
             };
             if self.schema.is_abstract(&declared) {
                 self.add_typename(&position);
@@ -880,12 +889,14 @@ impl<'a> Planner<'a> {
                         })
                 })
                 .any(|graph| {
-                    self.shortest_route(
-                        &up.ctx,
-                        &up.field.name,
-                        &[(graph, up.ctx.parent_type.clone())],
-                    )
-                    .is_some()
+                    same_objects(&up.ctx).into_iter().any(|start| {
+                        self.shortest_route(
+                            start,
+                            &up.field.name,
+                            &[(graph, up.ctx.parent_type.clone())],
+                        )
+                        .is_some()
+                    })
                 });
             if reachable {
                 return true;
@@ -986,6 +997,7 @@ impl<'a> Planner<'a> {
             response_path: ctx.response_path.clone(),
             provided: None,
             up: ctx.up.clone(),
+            origin: Some(Arc::new(ctx.clone())),
         })
     }
 
@@ -1329,6 +1341,18 @@ impl<'a> Planner<'a> {
 }
 
 /// Root fields, looking through fragments on the root type.
+/// `ctx` and the positions of the same objects in the groups its entity group
+/// was reached from, nearest first.
+fn same_objects(ctx: &Ctx) -> Vec<&Ctx> {
+    let mut out = vec![ctx];
+    let mut current = ctx.origin.as_deref();
+    while let Some(origin) = current {
+        out.push(origin);
+        current = origin.origin.as_deref();
+    }
+    out
+}
+
 fn root_fields(set: &SelectionSet) -> Vec<&Field> {
     let mut fields = Vec::new();
     for item in &set.items {
