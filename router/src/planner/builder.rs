@@ -106,6 +106,13 @@ struct Up {
     field: Field,
 }
 
+/// Where a root field is planned.
+#[derive(Debug, Clone, Copy)]
+enum RootChoice {
+    Existing(usize),
+    New(GraphId),
+}
+
 /// One hop of an entity route.
 #[derive(Debug, Clone)]
 struct Hop {
@@ -192,21 +199,9 @@ impl<'a> Planner<'a> {
             if operation.kind == OperationKind::Mutation {
                 self.segment += 1;
             }
-            let reuse = (operation.kind != OperationKind::Mutation)
-                .then(|| {
-                    self.groups.iter().position(|g| {
-                        g.merge_path.is_none()
-                            && g.segment == self.segment
-                            && candidates.contains(&g.graph)
-                    })
-                })
-                .flatten();
-            let group = match reuse {
-                Some(group) => group,
-                None => {
-                    let graph = self.cheapest_root_graph(&root, field, &candidates)?;
-                    self.root_group(graph)
-                }
+            let group = match self.cheapest_root_group(&root, field, &candidates)? {
+                RootChoice::Existing(group) => group,
+                RootChoice::New(graph) => self.root_group(graph),
             };
             self.plan_field(&self.root_ctx(group, &root), field)?;
         }
@@ -239,21 +234,35 @@ impl<'a> Planner<'a> {
         self.groups.len() - 1
     }
 
-    /// Of the subgraphs that resolve a root field, the one whose plan for it needs
-    /// the fewest fetches.
-    fn cheapest_root_graph(
+    /// Where a root field goes: a root fetch already planned (not across
+    /// mutation fields) or a new one, whichever makes the plan cheapest; ties go
+    /// to an existing fetch.
+    fn cheapest_root_group(
         &self,
         root: &str,
         field: &Field,
         candidates: &[GraphId],
-    ) -> Result<GraphId, PlanError> {
-        if candidates.len() == 1 {
-            return Ok(candidates[0]);
+    ) -> Result<RootChoice, PlanError> {
+        let mut options: Vec<RootChoice> = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| {
+                g.merge_path.is_none() && g.segment == self.segment && candidates.contains(&g.graph)
+            })
+            .map(|(index, _)| RootChoice::Existing(index))
+            .collect();
+        options.extend(candidates.iter().map(|&graph| RootChoice::New(graph)));
+        if options.len() == 1 {
+            return Ok(options[0]);
         }
-        let mut best: Option<(usize, GraphId)> = None;
-        for &graph in candidates {
+        let mut best: Option<(usize, RootChoice)> = None;
+        for option in options {
             let mut trial = self.clone();
-            let group = trial.root_group(graph);
+            let group = match option {
+                RootChoice::Existing(group) => group,
+                RootChoice::New(graph) => trial.root_group(graph),
+            };
             if trial
                 .plan_field(&trial.root_ctx(group, root), field)
                 .is_err()
@@ -262,10 +271,10 @@ impl<'a> Planner<'a> {
             }
             let cost = trial.cost();
             if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, graph));
+                best = Some((cost, option));
             }
         }
-        best.map(|(_, g)| g).ok_or_else(|| {
+        best.map(|(_, choice)| choice).ok_or_else(|| {
             PlanError(format!(
                 "no subgraph can resolve {root}.{} with its selection",
                 field.name
@@ -319,8 +328,21 @@ impl<'a> Planner<'a> {
         // A field with @requires is only resolved through `_entities`, even by this
         // subgraph: the representation carries what it requires.
         let requires_here = self.requires_in(parent, &field.name, graph);
+        // An interface field is this subgraph's only when every object it can
+        // return here resolves it (an implementation may mark it @external).
+        let every_object_resolves = !self.schema.is_abstract(parent)
+            || interface_object_here
+            || self
+                .schema
+                .possible_types_in(parent, graph)
+                .into_iter()
+                .all(|t| {
+                    !self.requires_in(t, &field.name, graph)
+                        && self.can_resolve(graph, t, &field.name, ctx.provided.as_ref())
+                });
         if field.name != "__typename"
             && !requires_here
+            && every_object_resolves
             && self.can_resolve(graph, parent, &field.name, ctx.provided.as_ref())
         {
             return self.add_and_descend(ctx, field);

@@ -2,6 +2,7 @@
 //! compatibility audit Hive Router passes in full): the same subgraph schemas,
 //! data and queries, with expected answers, written as our fixtures.
 
+pub mod corrupted_supergraph_node_id;
 pub mod keys_mashup;
 pub mod parent_entity_call;
 pub mod parent_entity_call_complex;
@@ -18,6 +19,10 @@ use crate::fixture::Fixture;
 /// composition).
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
+        (
+            "audit-corrupted-supergraph-node-id",
+            corrupted_supergraph_node_id::fixture(),
+        ),
         ("audit-keys-mashup", keys_mashup::fixture()),
         ("audit-parent-entity-call", parent_entity_call::fixture()),
         (
