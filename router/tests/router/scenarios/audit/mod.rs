@@ -10,6 +10,7 @@ pub mod provides_on_interface;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
+pub mod typename;
 pub mod union_interface_distributed;
 pub mod union_intersection;
 
@@ -39,6 +40,7 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
         ),
+        ("audit-typename", typename::fixture()),
         (
             "audit-union-interface-distributed",
             union_interface_distributed::fixture(),
