@@ -606,10 +606,7 @@ impl Merger<'_> {
                 resolving
             },
         );
-        let overridden: BTreeSet<String> = fields
-            .iter()
-            .filter_map(|(_, _, f)| f.override_from.clone())
-            .collect();
+        let overridden = self.overridden(fields);
         let special = fields.len() != type_graphs
             || fields.iter().any(|(_, _, f)| {
                 f.external
@@ -721,11 +718,22 @@ impl Merger<'_> {
 
     /// Federation 2: a field resolved by several subgraphs must be `@shareable`
     /// (or a key field, or overridden) in each of them.
-    fn check_sharing(&mut self, type_name: &str, fields: &[(usize, &SubType, &SubField)]) {
-        let overridden: BTreeSet<String> = fields
+    /// The subgraphs whose field another one takes over with `@override`; an
+    /// `@external` field is not taken over (it stays the source's input).
+    fn overridden(&self, fields: &[(usize, &SubType, &SubField)]) -> BTreeSet<String> {
+        fields
             .iter()
             .filter_map(|(_, _, f)| f.override_from.clone())
-            .collect();
+            .filter(|from| {
+                !fields
+                    .iter()
+                    .any(|(g, _, f)| self.schemas[*g].name == *from && f.external)
+            })
+            .collect()
+    }
+
+    fn check_sharing(&mut self, type_name: &str, fields: &[(usize, &SubType, &SubField)]) {
+        let overridden = self.overridden(fields);
         // A provided @external field is resolved by the providing subgraph too.
         // Only object fields are resolved; an interface's fields are its
         // implementations' (an @interfaceObject is an object in its subgraph).

@@ -4,6 +4,7 @@
 
 pub mod corrupted_supergraph_node_id;
 pub mod keys_mashup;
+pub mod override_with_requires;
 pub mod parent_entity_call;
 pub mod parent_entity_call_complex;
 pub mod provides_on_interface;
@@ -25,6 +26,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             corrupted_supergraph_node_id::fixture(),
         ),
         ("audit-keys-mashup", keys_mashup::fixture()),
+        (
+            "audit-override-with-requires",
+            override_with_requires::fixture(),
+        ),
         ("audit-parent-entity-call", parent_entity_call::fixture()),
         (
             "audit-parent-entity-call-complex",
