@@ -612,7 +612,13 @@ impl Merger<'_> {
                 f.external
                     || f.requires.is_some()
                     || f.provides.is_some()
-                    || f.override_from.is_some()
+                    // An override from a subgraph that is not composed overrides
+                    // nothing (it is still printed when the field needs its
+                    // join__field for another reason).
+                    || f
+                        .override_from
+                        .as_ref()
+                        .is_some_and(|from| self.schemas.iter().any(|s| s.name == *from))
                     || f.ty != ty
             });
         let mut directives = Vec::new();

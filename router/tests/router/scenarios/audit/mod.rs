@@ -4,6 +4,7 @@
 
 pub mod corrupted_supergraph_node_id;
 pub mod keys_mashup;
+pub mod override_type_interface;
 pub mod override_with_requires;
 pub mod parent_entity_call;
 pub mod parent_entity_call_complex;
@@ -12,6 +13,7 @@ pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
 pub mod typename;
+pub mod unavailable_override;
 pub mod union_interface_distributed;
 pub mod union_intersection;
 
@@ -46,6 +48,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             requires_with_argument::fixture(),
         ),
         ("audit-typename", typename::fixture()),
+        (
+            "audit-unavailable-override",
+            unavailable_override::fixture(),
+        ),
         (
             "audit-union-interface-distributed",
             union_interface_distributed::fixture(),
