@@ -1007,7 +1007,13 @@ impl<'a> Planner<'a> {
         requires.field_mut(None, "__typename", &[], false);
         requires.merge(&selection_shape(&key_selection));
         let mut path = vec![Step::Fragment(hop.entity_type.clone())];
-        if self.schema.is_abstract(&hop.entity_type) {
+        // The concrete type, from a subgraph that knows it (an @interfaceObject
+        // would answer with the interface's name).
+        if self.schema.is_abstract(&hop.entity_type)
+            && !self
+                .schema
+                .is_interface_object_in(&hop.entity_type, hop.graph)
+        {
             let inner = self.groups[group].selection.at_mut(&path);
             inner.field_mut(None, "__typename", &[], false);
         }

@@ -12,6 +12,7 @@ pub mod provides_on_interface;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
+pub mod simple_interface_object;
 pub mod typename;
 pub mod unavailable_override;
 pub mod union_interface_distributed;
@@ -46,6 +47,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
+        ),
+        (
+            "audit-simple-interface-object",
+            simple_interface_object::fixture(),
         ),
         ("audit-typename", typename::fixture()),
         (
