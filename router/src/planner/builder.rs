@@ -347,9 +347,11 @@ impl<'a> Planner<'a> {
         {
             return self.add_and_descend(ctx, field);
         }
-        if self.schema.is_abstract(parent) && !interface_object_here {
-            // Resolved per concrete type the subgraph can return here.
-            for concrete in self.schema.possible_types_in(parent, graph) {
+        let possible = self.schema.possible_types_in(parent, graph);
+        // Resolved per concrete type the subgraph can return here (with none, only
+        // a hop elsewhere could resolve it).
+        if self.schema.is_abstract(parent) && !interface_object_here && !possible.is_empty() {
+            for concrete in possible {
                 let inner = self.inside_fragment(ctx, concrete);
                 let mut typed = field.clone();
                 typed.parent_type = concrete.to_owned();

@@ -4,6 +4,7 @@
 
 pub mod corrupted_supergraph_node_id;
 pub mod keys_mashup;
+pub mod non_resolvable_interface_object;
 pub mod override_type_interface;
 pub mod override_with_requires;
 pub mod parent_entity_call;
