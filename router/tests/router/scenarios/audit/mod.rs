@@ -3,6 +3,7 @@
 //! data and queries, with expected answers, written as our fixtures.
 
 pub mod corrupted_supergraph_node_id;
+pub mod interface_object_with_requires;
 pub mod keys_mashup;
 pub mod non_resolvable_interface_object;
 pub mod override_type_interface;
@@ -28,6 +29,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-corrupted-supergraph-node-id",
             corrupted_supergraph_node_id::fixture(),
+        ),
+        (
+            "audit-interface-object-with-requires",
+            interface_object_with_requires::fixture(),
         ),
         ("audit-keys-mashup", keys_mashup::fixture()),
         (
