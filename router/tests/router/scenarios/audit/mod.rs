@@ -2,6 +2,7 @@
 //! compatibility audit Hive Router passes in full): the same subgraph schemas,
 //! data and queries, with expected answers, written as our fixtures.
 
+pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
@@ -26,6 +27,10 @@ use crate::fixture::Fixture;
 /// composition).
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
+        (
+            "audit-circular-reference-interface",
+            circular_reference_interface::fixture(),
+        ),
         (
             "audit-corrupted-supergraph-node-id",
             corrupted_supergraph_node_id::fixture(),
