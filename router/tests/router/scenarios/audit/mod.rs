@@ -6,6 +6,7 @@ pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
+pub mod mysterious_external;
 pub mod non_resolvable_interface_object;
 pub mod override_type_interface;
 pub mod override_with_requires;
