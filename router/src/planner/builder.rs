@@ -77,6 +77,9 @@ struct Planner<'a> {
     aliases: usize,
     segment: usize,
     depth: usize,
+    /// Root fields may be asked again of another subgraph (queries, never
+    /// mutations).
+    query: bool,
 }
 
 /// Where the planner stands.
@@ -159,6 +162,7 @@ impl<'a> Planner<'a> {
             aliases: 0,
             segment: 0,
             depth: 0,
+            query: operation.kind == OperationKind::Query,
         };
         planner.index_client_keys(&operation.selection, &[]);
         planner
@@ -595,6 +599,14 @@ impl<'a> Planner<'a> {
                 })
                 .map(|graph| (graph, up.ctx.parent_type.clone()))
                 .collect();
+            if let Some(&(graph, _)) = targets.first()
+                && self.is_query_root(&up.ctx)
+                && !narrowed(&chain, ctx)
+            {
+                // A shared root field: ask it of that subgraph too.
+                let start = self.root_position(graph, &up.ctx.parent_type);
+                return Some(self.down_again(ctx, &start, &[], &chain, field));
+            }
             if !targets.is_empty() {
                 for start in same_objects(&up.ctx) {
                     if let Some(route) = self.shortest_route(start, &up.field.name, &targets) {
@@ -606,6 +618,24 @@ impl<'a> Planner<'a> {
             current = up.ctx.up.clone();
         }
         None
+    }
+
+    /// Whether `ctx` is the root of a query (where any subgraph can start).
+    fn is_query_root(&self, ctx: &Ctx) -> bool {
+        self.query
+            && ctx.up.is_none()
+            && ctx.path.is_empty()
+            && self.groups[ctx.group].merge_path.is_none()
+    }
+
+    /// The root position in `graph`: its root fetch, made when there is none.
+    fn root_position(&mut self, graph: GraphId, root: &str) -> Ctx {
+        let existing = self
+            .groups
+            .iter()
+            .position(|g| g.merge_path.is_none() && g.segment == self.segment && g.graph == graph);
+        let group = existing.unwrap_or_else(|| self.root_group(graph));
+        self.root_ctx(group, root)
     }
 
     /// Hops from `ancestor` along `route`, selects `chain` (nearest link first)
@@ -913,14 +943,15 @@ impl<'a> Planner<'a> {
                         })
                 })
                 .any(|graph| {
-                    same_objects(&up.ctx).into_iter().any(|start| {
-                        self.shortest_route(
-                            start,
-                            &up.field.name,
-                            &[(graph, up.ctx.parent_type.clone())],
-                        )
-                        .is_some()
-                    })
+                    (self.is_query_root(&up.ctx) && !narrowed_refs(&chain, ctx))
+                        || same_objects(&up.ctx).into_iter().any(|start| {
+                            self.shortest_route(
+                                start,
+                                &up.field.name,
+                                &[(graph, up.ctx.parent_type.clone())],
+                            )
+                            .is_some()
+                        })
                 });
             if reachable {
                 return true;
@@ -1371,6 +1402,25 @@ impl<'a> Planner<'a> {
 }
 
 /// Root fields, looking through fragments on the root type.
+/// Whether a type condition narrowed the objects anywhere on the way from the
+/// chain's top down to `ctx` (splitting a shared root then is not done: which
+/// subgraph may answer depends on the concrete type).
+fn narrowed(chain: &[Arc<Up>], ctx: &Ctx) -> bool {
+    let links: Vec<&Up> = chain.iter().map(Arc::as_ref).collect();
+    narrowed_refs(&links, ctx)
+}
+
+fn narrowed_refs(chain: &[&Up], ctx: &Ctx) -> bool {
+    chain.iter().enumerate().any(|(index, link)| {
+        let below = if index == 0 {
+            &ctx.parent_type
+        } else {
+            &chain[index - 1].ctx.parent_type
+        };
+        link.field.ty.name() != below
+    })
+}
+
 /// `ctx` and the positions of the same objects in the groups its entity group
 /// was reached from, nearest first.
 fn same_objects(ctx: &Ctx) -> Vec<&Ctx> {

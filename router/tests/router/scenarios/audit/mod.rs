@@ -16,6 +16,7 @@ pub mod provides_on_interface;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
+pub mod shared_root;
 pub mod simple_interface_object;
 pub mod typename;
 pub mod unavailable_override;
@@ -60,6 +61,7 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
         ),
+        ("audit-shared-root", shared_root::fixture()),
         (
             "audit-simple-interface-object",
             simple_interface_object::fixture(),
