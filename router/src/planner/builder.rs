@@ -608,7 +608,9 @@ impl<'a> Planner<'a> {
                 return Some(self.down_again(ctx, &start, &[], &chain, field));
             }
             if !targets.is_empty() {
-                for start in same_objects(&up.ctx) {
+                // From where the objects were first found first: a hop from there
+                // runs beside the fetches that came after it.
+                for start in same_objects(&up.ctx).into_iter().rev() {
                     if let Some(route) = self.shortest_route(start, &up.field.name, &targets) {
                         let start = start.clone();
                         return Some(self.down_again(ctx, &start, &route, &chain, field));
