@@ -7,6 +7,7 @@ pub mod corrupted_supergraph_node_id;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
 pub mod mysterious_external;
+pub mod nested_provides;
 pub mod non_resolvable_interface_object;
 pub mod override_type_interface;
 pub mod override_with_requires;
