@@ -5,6 +5,7 @@
 pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod enum_intersection;
+pub mod input_object_intersection;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
 pub mod mysterious_external;
@@ -40,6 +41,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             corrupted_supergraph_node_id::fixture(),
         ),
         ("audit-enum-intersection", enum_intersection::fixture()),
+        (
+            "audit-input-object-intersection",
+            input_object_intersection::fixture(),
+        ),
         (
             "audit-interface-object-with-requires",
             interface_object_with_requires::fixture(),
