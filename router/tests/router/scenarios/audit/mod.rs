@@ -2,6 +2,7 @@
 //! compatibility audit Hive Router passes in full): the same subgraph schemas,
 //! data and queries, with expected answers, written as our fixtures.
 
+pub mod abstract_types;
 pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod enum_intersection;
@@ -32,6 +33,7 @@ use crate::fixture::Fixture;
 /// composition).
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
+        ("audit-abstract-types", abstract_types::fixture()),
         (
             "audit-circular-reference-interface",
             circular_reference_interface::fixture(),
