@@ -22,6 +22,7 @@ pub mod requires_requires;
 pub mod requires_with_argument;
 pub mod shared_root;
 pub mod simple_interface_object;
+pub mod simple_requires_provides;
 pub mod typename;
 pub mod unavailable_override;
 pub mod union_interface_distributed;
@@ -75,6 +76,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-simple-interface-object",
             simple_interface_object::fixture(),
+        ),
+        (
+            "audit-simple-requires-provides",
+            simple_requires_provides::fixture(),
         ),
         ("audit-typename", typename::fixture()),
         (
