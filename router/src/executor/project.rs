@@ -193,7 +193,14 @@ impl<'a> Projector<'a> {
                             name.as_str()
                         } else {
                             match object.get("__typename").and_then(Value::as_str) {
-                                Some(t) if self.schema.type_matches(t, name) || t == name => t,
+                                // An object of a type hidden from the API is not
+                                // shown (nor its type name).
+                                Some(t)
+                                    if (self.schema.type_matches(t, name) || t == name)
+                                        && !self.schema.ty(t).is_some_and(|d| d.inaccessible) =>
+                                {
+                                    t
+                                }
                                 _ => {
                                     self.invalid(field, path, "an object with a known __typename");
                                     return Ok(Value::Null);

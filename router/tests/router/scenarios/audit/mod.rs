@@ -20,6 +20,7 @@ pub mod provides_on_interface;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
+pub mod requires_with_fragments;
 pub mod shared_root;
 pub mod simple_interface_object;
 pub mod simple_requires_provides;
@@ -71,6 +72,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-requires-with-argument",
             requires_with_argument::fixture(),
+        ),
+        (
+            "audit-requires-with-fragments",
+            requires_with_fragments::fixture(),
         ),
         ("audit-shared-root", shared_root::fixture()),
         (
