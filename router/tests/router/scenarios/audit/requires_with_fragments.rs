@@ -8,7 +8,7 @@ use crate::fixture::{Fixture, subgraph};
 use crate::scenarios::check;
 
 pub fn fixture() -> Fixture {
-    let baz = json!({ "__typename": "Baz", "foo": "b1-foo", "bar": "b1-bar", "baz": "b1-baz" });
+    let hidden = json!({ "__typename": "Baz", "foo": "b1-foo", "bar": "b1-bar", "baz": "b1-baz" });
     let qux = json!({ "__typename": "Qux", "foo": "q1-foo", "bar": "q1-bar", "qux": "q1-qux" });
     let requirers = |id: &str| {
         json!({
@@ -35,7 +35,7 @@ pub fn fixture() -> Fixture {
             ),
             json!({
                 "Query": { "a": { "id": "e2", "data": qux.clone() } },
-                "entities": { "Entity": [{ "id": "e1", "data": baz }, { "id": "e2", "data": qux }] },
+                "entities": { "Entity": [{ "id": "e1", "data": hidden }, { "id": "e2", "data": qux }] },
             }),
         ),
         subgraph(
