@@ -6,6 +6,7 @@ pub mod abstract_types;
 pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod enum_intersection;
+pub mod include_skip;
 pub mod input_object_intersection;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
@@ -45,6 +46,7 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             corrupted_supergraph_node_id::fixture(),
         ),
         ("audit-enum-intersection", enum_intersection::fixture()),
+        ("audit-include-skip", include_skip::fixture()),
         (
             "audit-input-object-intersection",
             input_object_intersection::fixture(),
