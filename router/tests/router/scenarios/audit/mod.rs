@@ -10,6 +10,7 @@ pub mod include_skip;
 pub mod input_object_intersection;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
+pub mod mutations;
 pub mod mysterious_external;
 pub mod nested_provides;
 pub mod non_resolvable_interface_object;
