@@ -13,6 +13,7 @@ pub mod keys_mashup;
 pub mod mutations;
 pub mod mysterious_external;
 pub mod nested_provides;
+pub mod node;
 pub mod non_resolvable_interface_object;
 pub mod override_type_interface;
 pub mod override_with_requires;
