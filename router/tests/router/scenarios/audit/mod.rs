@@ -15,6 +15,7 @@ pub mod mysterious_external;
 pub mod nested_provides;
 pub mod node;
 pub mod non_resolvable_interface_object;
+pub mod null_keys;
 pub mod override_type_interface;
 pub mod override_with_requires;
 pub mod parent_entity_call;
