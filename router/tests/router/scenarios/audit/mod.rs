@@ -26,6 +26,7 @@ pub mod requires_requires;
 pub mod requires_with_argument;
 pub mod requires_with_fragments;
 pub mod shared_root;
+pub mod simple_inaccessible;
 pub mod simple_interface_object;
 pub mod simple_requires_provides;
 pub mod typename;
@@ -83,6 +84,7 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             requires_with_fragments::fixture(),
         ),
         ("audit-shared-root", shared_root::fixture()),
+        ("audit-simple-inaccessible", simple_inaccessible::fixture()),
         (
             "audit-simple-interface-object",
             simple_interface_object::fixture(),
