@@ -6,6 +6,7 @@ pub mod abstract_types;
 pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod enum_intersection;
+pub mod external_extensions;
 pub mod include_skip;
 pub mod input_object_intersection;
 pub mod interface_object_with_requires;
@@ -50,6 +51,26 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             corrupted_supergraph_node_id::fixture(),
         ),
         ("audit-enum-intersection", enum_intersection::fixture()),
+        (
+            "audit-fed1-external-extends",
+            external_extensions::fixture(false, true),
+        ),
+        (
+            "audit-fed1-external-extension",
+            external_extensions::fixture(false, false),
+        ),
+        (
+            "audit-fed2-external-extends",
+            external_extensions::fixture(true, true),
+        ),
+        (
+            "audit-fed2-external-extension",
+            external_extensions::fixture(true, false),
+        ),
+        (
+            "audit-fed1-external-extends-resolvable",
+            external_extensions::resolvable(),
+        ),
         ("audit-include-skip", include_skip::fixture()),
         (
             "audit-input-object-intersection",
