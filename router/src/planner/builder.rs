@@ -260,7 +260,7 @@ impl<'a> Planner<'a> {
         if options.len() == 1 {
             return Ok(options[0]);
         }
-        let mut best: Option<(usize, RootChoice)> = None;
+        let mut best: Option<((usize, usize, usize), RootChoice)> = None;
         for option in options {
             let mut trial = self.clone();
             let group = match option {
@@ -287,9 +287,21 @@ impl<'a> Planner<'a> {
     }
 
     /// Fetches, then depth of the dependency chain.
-    fn cost(&self) -> usize {
+    /// Fetches, then depth of the dependency chain, then how much entity
+    /// fetches select (fewer objects asked of other subgraphs).
+    fn cost(&self) -> (usize, usize, usize) {
         let levels = self.levels();
-        self.groups.len() * 100 + levels.iter().copied().max().unwrap_or(0)
+        let entity_fields = self
+            .groups
+            .iter()
+            .filter(|g| g.merge_path.is_some())
+            .map(|g| g.selection.size())
+            .sum();
+        (
+            self.groups.len(),
+            levels.iter().copied().max().unwrap_or(0),
+            entity_fields,
+        )
     }
 
     // ---- fields and fragments

@@ -44,6 +44,17 @@ pub enum Step {
 }
 
 impl SelSet {
+    /// How many fields the set selects, nested ones included.
+    pub fn size(&self) -> usize {
+        self.items
+            .iter()
+            .map(|item| match item {
+                SelItem::Field(field) => 1 + field.set.as_ref().map_or(0, SelSet::size),
+                SelItem::Fragment { set, .. } => set.size(),
+            })
+            .sum()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -22,6 +22,7 @@ pub mod override_with_requires;
 pub mod parent_entity_call;
 pub mod parent_entity_call_complex;
 pub mod provides_on_interface;
+pub mod provides_on_union;
 pub mod requires_interface;
 pub mod requires_requires;
 pub mod requires_with_argument;
@@ -94,6 +95,7 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             "audit-provides-on-interface",
             provides_on_interface::fixture(),
         ),
+        ("audit-provides-on-union", provides_on_union::fixture()),
         ("audit-requires-interface", requires_interface::fixture()),
         ("audit-requires-requires", requires_requires::fixture()),
         (
