@@ -14,6 +14,7 @@ pub mod keys_mashup;
 pub mod mutations;
 pub mod mysterious_external;
 pub mod nested_provides;
+pub mod nested_requires;
 pub mod node;
 pub mod non_resolvable_interface_object;
 pub mod null_keys;
