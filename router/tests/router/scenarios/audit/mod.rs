@@ -9,6 +9,7 @@ pub mod enum_intersection;
 pub mod external_extensions;
 pub mod include_skip;
 pub mod input_object_intersection;
+pub mod interface_object_indirect_extension;
 pub mod interface_object_with_requires;
 pub mod keys_mashup;
 pub mod mutations;
@@ -77,6 +78,10 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
         (
             "audit-input-object-intersection",
             input_object_intersection::fixture(),
+        ),
+        (
+            "audit-interface-object-indirect-extension",
+            interface_object_indirect_extension::fixture(),
         ),
         (
             "audit-interface-object-with-requires",
