@@ -30,6 +30,7 @@ pub mod requires_requires;
 pub mod requires_with_argument;
 pub mod requires_with_fragments;
 pub mod shared_root;
+pub mod simple_calls;
 pub mod simple_inaccessible;
 pub mod simple_interface_object;
 pub mod simple_requires_provides;
@@ -113,11 +114,13 @@ pub fn fixtures() -> Vec<(&'static str, Fixture)> {
             requires_with_fragments::fixture(),
         ),
         ("audit-shared-root", shared_root::fixture()),
+        ("audit-simple-entity-call", simple_calls::entity_call()),
         ("audit-simple-inaccessible", simple_inaccessible::fixture()),
         (
             "audit-simple-interface-object",
             simple_interface_object::fixture(),
         ),
+        ("audit-simple-override", simple_calls::overrides()),
         (
             "audit-simple-requires-provides",
             simple_requires_provides::fixture(),
