@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::PathElement;
 use crate::planner::FlattenStep;
+use crate::planner::conflicts::{Rename, RenameStep};
 use crate::planner::selection::{SelItem, SelSet};
 use crate::supergraph::{GraphId, Supergraph};
 
@@ -264,6 +265,46 @@ pub fn at_mut<'v>(
         current = current.as_array_mut()?.get_mut(index)?;
     }
     Some(current)
+}
+
+/// Renames aliased answers back (see [`crate::planner::conflicts`]): in the
+/// objects at each rename's path, `alias` becomes `key`.
+pub fn apply_renames(schema: &Supergraph, data: &mut Value, renames: &[Rename]) {
+    for rename in renames {
+        rename_at(schema, data, &rename.path, rename);
+    }
+}
+
+fn rename_at(schema: &Supergraph, value: &mut Value, steps: &[RenameStep], rename: &Rename) {
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                rename_at(schema, item, steps, rename);
+            }
+        }
+        Value::Object(object) => match steps.split_first() {
+            None => {
+                if let Some(answer) = object.remove(&rename.alias) {
+                    object.insert(rename.key.clone(), answer);
+                }
+            }
+            Some((RenameStep::Key(key), rest)) => {
+                if let Some(child) = object.get_mut(key.as_str()) {
+                    rename_at(schema, child, rest, rename);
+                }
+            }
+            Some((RenameStep::Type(on), rest)) => {
+                let matches = object
+                    .get("__typename")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| schema.type_matches(t, on));
+                if matches {
+                    rename_at(schema, value, rest, rename);
+                }
+            }
+        },
+        _ => {}
+    }
 }
 
 /// Merges `source` into `target`: objects key by key, equal-length lists item by

@@ -239,8 +239,19 @@ impl Executor {
             }
         };
         // The response is ours alone unless a shared fetch handed it to others too.
-        let SubgraphResponse { data, errors } =
+        let SubgraphResponse { mut data, errors } =
             Arc::try_unwrap(response).unwrap_or_else(|shared| (*shared).clone());
+        if !ready.fetch.renames.is_empty()
+            && let Some(data) = &mut data
+        {
+            let answers = match ready.representations {
+                Some(_) => data.get_mut("_entities"),
+                None => Some(data),
+            };
+            if let Some(answers) = answers {
+                merge::apply_renames(&self.schema, answers, &ready.fetch.renames);
+            }
+        }
         let (Some(reps), Some(path)) = (ready.representations, ready.path) else {
             for error in &errors {
                 state

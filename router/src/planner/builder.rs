@@ -1365,6 +1365,13 @@ impl<'a> Planner<'a> {
             .name
             .as_ref()
             .map(|name| format!("{name}__{}__{index}", sanitize(&service)));
+        let mut selection = group.selection.clone();
+        let root = if group.merge_path.is_some() {
+            "_Entity"
+        } else {
+            operation.root_type.as_str()
+        };
+        let renames = super::conflicts::resolve(self.schema, group.graph, root, &mut selection);
         let mut text = String::new();
         let kind = if group.merge_path.is_some() {
             OperationKind::Query
@@ -1389,10 +1396,10 @@ impl<'a> Planner<'a> {
         text.push(' ');
         if group.merge_path.is_some() {
             text.push_str("{ _entities(representations: $representations) ");
-            group.selection.print_compact(&mut text);
+            selection.print_compact(&mut text);
             text.push_str(" }");
         } else {
-            group.selection.print_compact(&mut text);
+            selection.print_compact(&mut text);
         }
         let fetch = FetchNode {
             graph: group.graph,
@@ -1400,10 +1407,11 @@ impl<'a> Planner<'a> {
             kind,
             requires: group.merge_path.as_ref().map(|_| group.requires.clone()),
             representation_typename: group.typename_override.clone(),
-            selection: group.selection.clone(),
+            selection,
             operation: text,
             operation_name,
             variable_usages,
+            renames,
         };
         match &group.merge_path {
             None => PlanNode::Fetch(Box::new(fetch)),
@@ -1415,7 +1423,6 @@ impl<'a> Planner<'a> {
     }
 }
 
-/// Root fields, looking through fragments on the root type.
 /// Whether a type condition narrowed the objects anywhere on the way from the
 /// chain's top down to `ctx` (splitting a shared root then is not done: which
 /// subgraph may answer depends on the concrete type).
@@ -1447,6 +1454,7 @@ fn same_objects(ctx: &Ctx) -> Vec<&Ctx> {
     out
 }
 
+/// Root fields, looking through fragments on the root type.
 fn root_fields(set: &SelectionSet) -> Vec<&Field> {
     let mut fields = Vec::new();
     for item in &set.items {

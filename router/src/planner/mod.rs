@@ -7,6 +7,7 @@
 //! compare it and the server shows it on request.
 
 mod builder;
+pub mod conflicts;
 pub mod selection;
 
 use std::fmt;
@@ -60,6 +61,9 @@ pub struct FetchNode {
     pub operation_name: Option<String>,
     /// The client variables the operation uses.
     pub variable_usages: Vec<String>,
+    /// Answers to rename after the fetch (fields aliased for the subgraph's
+    /// validation, see [`conflicts`]).
+    pub renames: Vec<conflicts::Rename>,
 }
 
 impl fmt::Display for QueryPlan {

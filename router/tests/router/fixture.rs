@@ -266,6 +266,9 @@ impl Engine {
         };
         let mut problems = Vec::new();
         self.validate(root_type, set, &document, &mut problems);
+        if problems.is_empty() {
+            self.check_merge(vec![(root_type.to_owned(), set)], &document, &mut problems);
+        }
         if !problems.is_empty() {
             return json!({ "errors": problems.into_iter().map(error).collect::<Vec<_>>() });
         }
@@ -309,6 +312,129 @@ impl Engine {
 
     /// Refuses fields and types this subgraph does not define, as a real subgraph's
     /// validation would.
+    /// Fields sharing a response key must give the same response shape
+    /// (FieldsInSetCanMerge, as a real subgraph validates it): the same leaf
+    /// type, alike lists and non-null; their sub-selections are checked together.
+    fn check_merge(
+        &self,
+        sets: Vec<(String, &SelectionSet)>,
+        document: &ExecutableDocument,
+        problems: &mut Vec<String>,
+    ) {
+        let mut fields: Vec<(String, String, &async_graphql_parser::types::Field)> = Vec::new();
+        for (parent, set) in sets {
+            self.merge_fields(&parent, set, document, &mut fields);
+        }
+        let mut keys: Vec<String> = Vec::new();
+        for (key, _, _) in &fields {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+        for key in keys {
+            let group: Vec<&(String, String, &async_graphql_parser::types::Field)> =
+                fields.iter().filter(|(k, _, _)| *k == key).collect();
+            let typed: Vec<(TypeRef, &async_graphql_parser::types::Field)> = group
+                .iter()
+                .filter_map(|(_, parent, field)| {
+                    self.field_type(parent, field).map(|t| (t, *field))
+                })
+                .collect();
+            if let Some((first, _)) = typed.first()
+                && let Some((other, _)) = typed.iter().find(|(t, _)| !self.same_shape(first, t))
+            {
+                problems.push(format!(
+                    "[{}] Fields \"{key}\" conflict because they return conflicting types \"{first}\" and \"{other}\". Use different aliases on the fields to fetch both if this was intentional.",
+                    self.name
+                ));
+                continue;
+            }
+            let children: Vec<(String, &SelectionSet)> = typed
+                .iter()
+                .map(|(t, field)| (t.name().to_owned(), &field.selection_set.node))
+                .filter(|(_, set)| !set.items.is_empty())
+                .collect();
+            if !children.is_empty() {
+                self.check_merge(children, document, problems);
+            }
+        }
+    }
+
+    fn merge_fields<'d>(
+        &self,
+        parent: &str,
+        set: &'d SelectionSet,
+        document: &'d ExecutableDocument,
+        out: &mut Vec<(String, String, &'d async_graphql_parser::types::Field)>,
+    ) {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    let key = field
+                        .node
+                        .alias
+                        .as_ref()
+                        .unwrap_or(&field.node.name)
+                        .node
+                        .to_string();
+                    out.push((key, parent.to_owned(), &field.node));
+                }
+                Selection::InlineFragment(fragment) => {
+                    let on = fragment
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .map_or(parent.to_owned(), |c| c.node.on.node.to_string());
+                    self.merge_fields(&on, &fragment.node.selection_set.node, document, out);
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
+                    {
+                        let on = fragment.node.type_condition.node.on.node.to_string();
+                        self.merge_fields(&on, &fragment.node.selection_set.node, document, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn field_type(
+        &self,
+        parent: &str,
+        field: &async_graphql_parser::types::Field,
+    ) -> Option<TypeRef> {
+        match field.name.node.as_str() {
+            "__typename" => Some(TypeRef::NonNull(Box::new(TypeRef::Named("String".into())))),
+            "_entities" => Some(TypeRef::NonNull(Box::new(TypeRef::List(Box::new(
+                TypeRef::Named("_Entity".into()),
+            ))))),
+            name => self
+                .schema
+                .types
+                .get(parent)
+                .and_then(|t| t.fields.get(name))
+                .map(|f| f.ty.clone()),
+        }
+    }
+
+    fn same_shape(&self, a: &TypeRef, b: &TypeRef) -> bool {
+        match (a, b) {
+            (TypeRef::NonNull(a), TypeRef::NonNull(b)) | (TypeRef::List(a), TypeRef::List(b)) => {
+                self.same_shape(a, b)
+            }
+            (TypeRef::Named(a), TypeRef::Named(b)) => {
+                let leaf = |name: &str| {
+                    self.schema
+                        .types
+                        .get(name)
+                        .is_none_or(|t| matches!(t.kind, TypeKind::Scalar | TypeKind::Enum))
+                };
+                if leaf(a) || leaf(b) { a == b } else { true }
+            }
+            _ => false,
+        }
+    }
+
     fn validate(
         &self,
         type_name: &str,

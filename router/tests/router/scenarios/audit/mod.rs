@@ -3,6 +3,7 @@
 //! data and queries, with expected answers, written as our fixtures.
 
 pub mod abstract_types;
+pub mod child_type_mismatch;
 pub mod circular_reference_interface;
 pub mod corrupted_supergraph_node_id;
 pub mod enum_intersection;
@@ -46,6 +47,7 @@ use crate::fixture::Fixture;
 pub fn fixtures() -> Vec<(&'static str, Fixture)> {
     vec![
         ("audit-abstract-types", abstract_types::fixture()),
+        ("audit-child-type-mismatch", child_type_mismatch::fixture()),
         (
             "audit-circular-reference-interface",
             circular_reference_interface::fixture(),
