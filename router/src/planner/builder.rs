@@ -2,12 +2,18 @@
 //! group* — one request to one subgraph, either at the root or as an `_entities`
 //! call merged at a response path.
 //!
-//! - A field the current group's subgraph can resolve (it owns it, it is one of its
-//!   keys, or a parent field `@provides` it) joins the group.
+//! - A field the current group's subgraph can resolve (it owns it, or a parent
+//!   field `@provides` it) joins the group.
 //! - Otherwise the planner hops: to a subgraph that resolves the field through a key
 //!   the current subgraph can supply (breadth-first over keys when it takes more
-//!   than one hop). The key fields and `__typename` join the current group; the
-//!   field goes to the entity group, which depends on it.
+//!   than one hop), or whose key fields other subgraphs supply first. The key
+//!   fields and `__typename` join the current group; the field goes to the entity
+//!   group, which depends on it.
+//! - A field no key reaches (a value type below an entity) is planned through the
+//!   nearest enclosing entity, or, below a shared root field, by asking that root
+//!   field of the subgraph that resolves it.
+//! - A root field goes to whichever existing or new root fetch makes the plan
+//!   cheapest.
 //! - `@requires` fields are planned at the parent position first (possibly in other
 //!   groups); the entity group depends on every group that supplies them.
 //! - Interfaces: a field the subgraph resolves on the interface stays there;
@@ -16,7 +22,9 @@
 //! - Internal fields (keys, requirements) that would clash with a client's response
 //!   key get an alias.
 //!
-//! Groups then become a plan: by dependency levels, in parallel within a level.
+//! Groups then become a plan: by dependency levels, in parallel within a level;
+//! fields that would conflict in a subgraph's validation are aliased there
+//! ([`super::conflicts`]).
 //! Mutation root fields each get a segment of their own, run strictly in order.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -286,7 +294,6 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// Fetches, then depth of the dependency chain.
     /// Fetches, then depth of the dependency chain, then how much entity
     /// fetches select (fewer objects asked of other subgraphs).
     fn cost(&self) -> (usize, usize, usize) {
