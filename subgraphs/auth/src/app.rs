@@ -11,7 +11,6 @@ use axum::routing::{get, post};
 use platform::auth::TokenVerifier;
 use platform::auth::keys::{JwkSet, SigningKey, VerificationKey, ensure_dev_key_pair};
 use platform::events::{EventBus, Outbox, OutboxRelay};
-use platform::{SharedClock, SystemClock};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -28,23 +27,7 @@ use crate::domain::{AuthService, Policy};
 use crate::graphql;
 use crate::http::{jwks, oauth};
 
-/// What the service needs besides its configuration (tests and the launcher pass
-/// their own).
-pub struct Dependencies {
-    pub clock: SharedClock,
-    /// A bus shared with other services in this process; `None` to connect the one
-    /// the configuration names.
-    pub bus: Option<EventBus>,
-}
-
-impl Default for Dependencies {
-    fn default() -> Self {
-        Self {
-            clock: Arc::new(SystemClock),
-            bus: None,
-        }
-    }
-}
+pub use platform::service::Dependencies;
 
 /// The auth service, bound and ready to run.
 pub struct App {

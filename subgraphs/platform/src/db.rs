@@ -55,6 +55,32 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     db.begin_with_options(options).await
 }
 
+/// `CREATE INDEX IF NOT EXISTS name ON table (columns…)`, for migrations.
+pub fn index(
+    name: &str,
+    table: impl sea_orm_migration::prelude::IntoIden,
+    columns: &[&'static str],
+) -> sea_orm_migration::prelude::IndexCreateStatement {
+    use sea_orm_migration::prelude::{Alias, Index};
+    let mut index = Index::create();
+    index.name(name).table(table).if_not_exists();
+    for column in columns {
+        index.col(Alias::new(*column));
+    }
+    index.to_owned()
+}
+
+/// [`index`], unique.
+pub fn unique_index(
+    name: &str,
+    table: impl sea_orm_migration::prelude::IntoIden,
+    columns: &[&'static str],
+) -> sea_orm_migration::prelude::IndexCreateStatement {
+    let mut index = index(name, table, columns);
+    index.unique();
+    index
+}
+
 /// The file path of a `sqlite://path?…` URL (`None` for in-memory databases).
 fn sqlite_file(url: &str) -> Option<&Path> {
     let rest = url

@@ -21,6 +21,8 @@ pub enum ErrorCode {
     InsufficientFunds,
     FraudRejected,
     LimitExceeded,
+    /// A service this one depends on did not answer; nothing was changed.
+    ServiceUnavailable,
     Internal,
 }
 
@@ -37,6 +39,7 @@ impl ErrorCode {
             Self::InsufficientFunds => "INSUFFICIENT_FUNDS",
             Self::FraudRejected => "FRAUD_REJECTED",
             Self::LimitExceeded => "LIMIT_EXCEEDED",
+            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             Self::Internal => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -10,11 +10,14 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http_client;
+pub mod money;
 pub mod server;
+pub mod service;
 pub mod telemetry;
 
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use clock::{Clock, SharedClock, SystemClock};
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, ApiResult, ErrorCode};
+pub use money::Rupiah;

@@ -178,8 +178,17 @@ pub fn test_verification_key() -> VerificationKey {
 /// An access token of user `user_id` with `role`, signed by [`test_signing_key`]
 /// for the local issuer and audience, valid for ten minutes.
 pub fn test_access_token(user_id: &str, role: crate::auth::Role) -> String {
+    test_access_token_at(user_id, role, chrono::Utc::now())
+}
+
+/// [`test_access_token`] issued at `now` (for services on a manual clock).
+pub fn test_access_token_at(
+    user_id: &str,
+    role: crate::auth::Role,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
     let tokens = CommonConfig::local().tokens;
-    let now = chrono::Utc::now().timestamp();
+    let now = now.timestamp();
     let claims = crate::auth::Claims {
         iss: tokens.issuer,
         sub: user_id.to_owned(),
@@ -199,10 +208,111 @@ pub fn test_access_token(user_id: &str, role: crate::auth::Role) -> String {
         .expect("the test key signs")
 }
 
+/// A service token of client `client_id` with `scopes`, signed by
+/// [`test_signing_key`] for the local issuer and internal audience, valid for ten
+/// minutes.
+pub fn test_service_token(client_id: &str, scopes: &[&str]) -> String {
+    test_service_token_at(client_id, scopes, chrono::Utc::now())
+}
+
+/// [`test_service_token`] issued at `now` (for services on a manual clock).
+pub fn test_service_token_at(
+    client_id: &str,
+    scopes: &[&str],
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let tokens = CommonConfig::local().tokens;
+    let now = now.timestamp();
+    let claims = crate::auth::Claims {
+        iss: tokens.issuer,
+        sub: format!("{}{client_id}", crate::auth::claims::SERVICE_SUBJECT_PREFIX),
+        aud: tokens.service_audience,
+        exp: now + 600,
+        iat: now,
+        nbf: Some(now),
+        jti: format!("test-svc-{client_id}-{now}"),
+        typ: crate::auth::TokenType::Service,
+        role: None,
+        username: None,
+        amr: Vec::new(),
+        scope: Some(scopes.join(" ")),
+    };
+    test_signing_key()
+        .sign(&claims)
+        .expect("the test key signs")
+}
+
 /// The test key pair's PEM texts.
 pub fn test_key_pems() -> (&'static str, &'static str) {
     let pair = test_pem_pair();
     (&pair.private_pem, &pair.public_pem)
+}
+
+/// The test key pair written to a temporary folder, for services that read PEM
+/// files. Keep it alive as long as the service runs.
+#[derive(Debug)]
+pub struct TestKeys {
+    dir: tempfile::TempDir,
+}
+
+impl TestKeys {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("key folder");
+        let (private_pem, public_pem) = test_key_pems();
+        std::fs::write(dir.path().join("private.pem"), private_pem).expect("write key");
+        std::fs::write(dir.path().join("public.pem"), public_pem).expect("write key");
+        Self { dir }
+    }
+
+    pub fn private_key_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("private.pem")
+    }
+
+    pub fn public_key_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("public.pem")
+    }
+}
+
+impl Default for TestKeys {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Settings for a subgraph under test: `database_url`, tokens verified with
+/// `keys`, a small pool and a fast outbox relay.
+pub fn test_common_config(database_url: &str, keys: &TestKeys) -> CommonConfig {
+    let mut common = CommonConfig::local();
+    common.database_url = Some(database_url.to_owned());
+    common.database_max_connections = 5;
+    common.events.outbox_poll_ms = 50;
+    common.tokens.public_key_paths = vec![keys.public_key_path()];
+    common
+}
+
+/// Posts a GraphQL request to `url` and returns the whole response body.
+pub async fn post_graphql(
+    http: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
+    let mut request = http
+        .post(url)
+        .json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("the service answers");
+    response.json().await.expect("a JSON body")
+}
+
+/// `errors[0].extensions.code` of a response.
+pub fn error_code(body: &serde_json::Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error, got {body}"))
 }
 
 /// Fails, with a line diff, when the SDL a subgraph serves differs from its contract

@@ -22,6 +22,8 @@ use crate::config::{ConfigError, Mode, ServiceClientConfig};
 pub mod scopes {
     /// Read user records and contacts at auth.
     pub const USERS_READ: &str = "users:read";
+    /// Read any wallet (owner, status) at wallet.
+    pub const WALLET_READ: &str = "wallet:read";
     /// Credit and debit wallets.
     pub const WALLET_WRITE: &str = "wallet:write";
     /// Ask fraud for a risk check.
@@ -38,6 +40,7 @@ pub const DEFAULT_GRANTS: &[(&str, &[&str])] = &[
         "transaction",
         &[
             scopes::USERS_READ,
+            scopes::WALLET_READ,
             scopes::WALLET_WRITE,
             scopes::FRAUD_CHECK,
             scopes::HISTORY_WRITE,

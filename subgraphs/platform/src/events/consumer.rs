@@ -131,6 +131,91 @@ pub async fn process_delivery<H: EventHandler>(
     outcome
 }
 
+/// A consumer subscribed to its topics and ready to process them.
+///
+/// Subscribing is separate from running so a service can subscribe while it is built,
+/// before any service in the process publishes: the in-process bus keeps no events
+/// for consumers that are not yet subscribed.
+pub struct Consumer<H> {
+    db: DatabaseConnection,
+    bus: EventBus,
+    name: String,
+    filter: String,
+    handler: Arc<H>,
+    subscription: Subscription,
+}
+
+impl<H> std::fmt::Debug for Consumer<H> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Consumer")
+            .field("name", &self.name)
+            .field("filter", &self.filter)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<H: EventHandler> Consumer<H> {
+    /// Subscribes `name` to topics matching `filter` now, so nothing published after
+    /// this call is missed.
+    pub async fn subscribe(
+        db: DatabaseConnection,
+        bus: EventBus,
+        name: impl Into<String>,
+        filter: impl Into<String>,
+        handler: Arc<H>,
+    ) -> Result<Self, BusError> {
+        let name = name.into();
+        let filter = filter.into();
+        let subscription = bus.subscribe(&name, &filter).await?;
+        Ok(Self {
+            db,
+            bus,
+            name,
+            filter,
+            handler,
+            subscription,
+        })
+    }
+
+    /// Processes deliveries until `shutdown`.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let Self {
+            db,
+            bus,
+            name,
+            filter,
+            handler,
+            mut subscription,
+        } = self;
+        let consumer = name.as_str();
+        loop {
+            let next = tokio::select! {
+                () = shutdown.cancelled() => return,
+                next = subscription.next() => next,
+            };
+            match next {
+                Some(Ok(delivery)) => {
+                    let _ = process_delivery(&db, consumer, handler.as_ref(), delivery).await;
+                }
+                Some(Err(err)) => {
+                    tracing::warn!(consumer, error = %err, "event stream error");
+                }
+                None => {
+                    tracing::warn!(consumer, "event stream closed; resubscribing");
+                    tokio::select! {
+                        () = shutdown.cancelled() => return,
+                        () = tokio::time::sleep(RETRY_DELAY) => {}
+                    }
+                    match bus.subscribe(consumer, &filter).await {
+                        Ok(fresh) => subscription = fresh,
+                        Err(err) => tracing::warn!(consumer, error = %err, "resubscribe failed"),
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Subscribes `consumer` to `filter` now (so nothing published after this call is
 /// missed) and processes deliveries in a task until `shutdown`.
 pub async fn run_consumer<H: EventHandler>(
@@ -141,44 +226,6 @@ pub async fn run_consumer<H: EventHandler>(
     handler: Arc<H>,
     shutdown: CancellationToken,
 ) -> Result<JoinHandle<()>, BusError> {
-    let subscription = bus.subscribe(&consumer, &filter).await?;
-    Ok(tokio::spawn(async move {
-        consume(db, bus, consumer, filter, handler, subscription, shutdown).await;
-    }))
-}
-
-async fn consume<H: EventHandler>(
-    db: DatabaseConnection,
-    bus: EventBus,
-    consumer: String,
-    filter: String,
-    handler: Arc<H>,
-    mut subscription: Subscription,
-    shutdown: CancellationToken,
-) {
-    loop {
-        let next = tokio::select! {
-            () = shutdown.cancelled() => return,
-            next = subscription.next() => next,
-        };
-        match next {
-            Some(Ok(delivery)) => {
-                let _ = process_delivery(&db, &consumer, handler.as_ref(), delivery).await;
-            }
-            Some(Err(err)) => {
-                tracing::warn!(consumer, error = %err, "event stream error");
-            }
-            None => {
-                tracing::warn!(consumer, "event stream closed; resubscribing");
-                tokio::select! {
-                    () = shutdown.cancelled() => return,
-                    () = tokio::time::sleep(RETRY_DELAY) => {}
-                }
-                match bus.subscribe(&consumer, &filter).await {
-                    Ok(fresh) => subscription = fresh,
-                    Err(err) => tracing::warn!(consumer, error = %err, "resubscribe failed"),
-                }
-            }
-        }
-    }
+    let consumer = Consumer::subscribe(db, bus, consumer, filter, handler).await?;
+    Ok(tokio::spawn(consumer.run(shutdown)))
 }

@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 
 pub use bus::{BusError, Delivery, EventBus, Subscription};
 pub use consumer::{
-    EventHandler, HandlerError, Processed, process_delivery, process_envelope, run_consumer,
+    Consumer, EventHandler, HandlerError, Processed, process_delivery, process_envelope,
+    run_consumer,
 };
 pub use inproc::InProcessBus;
 pub use nats::NatsBus;

@@ -1,5 +1,6 @@
 //! Users, refresh tokens, OTP codes, biometric devices and challenges.
 
+use platform::db::index;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -79,15 +80,6 @@ enum BiometricChallenges {
     CreatedAt,
     ExpiresAt,
     UsedAt,
-}
-
-fn index(name: &str, table: impl IntoIden, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(table).if_not_exists();
-    for column in columns {
-        index.col(Alias::new(*column));
-    }
-    index.to_owned()
 }
 
 #[async_trait::async_trait]

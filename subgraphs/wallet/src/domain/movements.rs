@@ -1,0 +1,470 @@
+//! The ledger engine: a movement debits one wallet, credits one, or both (a
+//! transfer), in one database transaction, once per idempotency key.
+//!
+//! - **Atomic and race-free.** The rows a movement touches are locked in one global
+//!   order — the credited owner's row, then the wallets by id — so concurrent
+//!   movements queue instead of deadlocking, and a debit sees the balance no other
+//!   debit can change before it commits. N concurrent debits against a balance that
+//!   covers k of them give exactly k successes.
+//! - **Audited.** Every balance change is a ledger entry with the balance before and
+//!   after; a balance is always the sum of its credits minus its debits.
+//! - **Idempotent.** The first request with a key posts; a repeat returns the posted
+//!   movement; a different request with the same key is refused. [`void`] makes a
+//!   key that was never posted unpostable, so a caller that lost track of a request
+//!   can settle its fate for good.
+//! - **E-money limits.** A credit into a personal wallet from outside its owner's
+//!   own wallets must keep the owner's total balance and monthly incoming within
+//!   their KYC level's caps.
+//!
+//! [`void`]: WalletService::void
+
+use platform::Rupiah;
+use platform::db::begin_write;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr,
+};
+use sha2::{Digest, Sha256};
+
+use super::WalletService;
+use super::values::{Category, IdempotencyKey, direction, kind, movement_state, status, wib_month};
+use super::wallets::{kyc_level, lock_owner, personal_balance};
+use crate::db::entities::{ledger_entry, monthly_incoming, movement, wallet};
+use crate::error::WalletError;
+
+/// One side of a movement: the wallet, and the user it must belong to (when the
+/// caller acts for a user).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Side {
+    pub wallet_id: String,
+    pub owner_id: Option<String>,
+}
+
+/// A movement to post.
+#[derive(Debug, Clone)]
+pub struct MovementRequest {
+    pub idempotency_key: IdempotencyKey,
+    pub category: Category,
+    pub amount: Rupiah,
+    pub debit: Option<Side>,
+    pub credit: Option<Side>,
+    pub reference: Option<String>,
+    /// Who asks: the service client id.
+    pub actor: String,
+}
+
+impl MovementRequest {
+    /// A fingerprint of what is asked (not who asks), to tell a retry from a
+    /// different request with the same key.
+    fn fingerprint(&self) -> String {
+        let side = |s: &Option<Side>| match s {
+            Some(s) => format!("{}/{}", s.wallet_id, s.owner_id.as_deref().unwrap_or("")),
+            None => String::new(),
+        };
+        let text = format!(
+            "{}|{}|{}|{}|{}",
+            self.category.as_str(),
+            self.amount.get(),
+            side(&self.debit),
+            side(&self.credit),
+            self.reference.as_deref().unwrap_or("")
+        );
+        format!("{:x}", Sha256::digest(text.as_bytes()))
+    }
+}
+
+/// A posted movement and the wallets it touched, as they are now.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    pub movement: movement::Model,
+    pub wallets: Vec<wallet::Model>,
+    /// The key had been posted before; nothing moved this time.
+    pub replayed: bool,
+}
+
+impl Posting {
+    /// The wallet `id` as it is after the movement.
+    pub fn wallet(&self, id: &str) -> Option<&wallet::Model> {
+        self.wallets.iter().find(|w| w.id == id)
+    }
+}
+
+impl WalletService {
+    /// Posts `request` once: see the module documentation.
+    pub async fn post(&self, request: MovementRequest) -> Result<Posting, WalletError> {
+        let (debit_id, credit_id) = (
+            request.debit.as_ref().map(|s| s.wallet_id.as_str()),
+            request.credit.as_ref().map(|s| s.wallet_id.as_str()),
+        );
+        match (debit_id, credit_id) {
+            (None, None) => {
+                return Err(WalletError::bad_input(
+                    "input",
+                    "A movement needs a wallet to debit, to credit, or both.",
+                ));
+            }
+            (Some(d), Some(c)) if d == c => return Err(WalletError::SameWallet),
+            _ => {}
+        }
+        let fingerprint = request.fingerprint();
+        match self.try_post(&request, &fingerprint).await {
+            // A concurrent request with the same key committed first.
+            Err(WalletError::Db(err)) if is_unique_violation(&err) => self
+                .replay(request.idempotency_key.as_str(), &fingerprint)
+                .await?
+                .ok_or(WalletError::Db(err)),
+            other => other,
+        }
+    }
+
+    /// The movement posted under `key`, if any (voided keys included).
+    pub async fn movement(&self, key: &str) -> Result<Option<movement::Model>, WalletError> {
+        Ok(movement::Entity::find()
+            .filter(movement::Column::IdempotencyKey.eq(key))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Settles the fate of `key` for good: a posted movement is returned as it is;
+    /// a key never posted is voided, so a late request with it is refused.
+    pub async fn void(
+        &self,
+        key: &IdempotencyKey,
+        actor: &str,
+    ) -> Result<movement::Model, WalletError> {
+        if let Some(existing) = self.movement(key.as_str()).await? {
+            return Ok(existing);
+        }
+        let tombstone = movement::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            idempotency_key: Set(key.as_str().to_owned()),
+            request_hash: Set(None),
+            state: Set(movement_state::VOIDED.to_owned()),
+            category: Set(None),
+            amount: Set(0),
+            debit_wallet_id: Set(None),
+            credit_wallet_id: Set(None),
+            reference: Set(None),
+            actor: Set(actor.to_owned()),
+            created_at: Set(self.now()),
+        };
+        match tombstone.insert(&self.db).await {
+            Ok(voided) => {
+                tracing::info!(idempotency_key = key.as_str(), actor, "movement key voided");
+                Ok(voided)
+            }
+            Err(err) if is_unique_violation(&err) => self
+                .movement(key.as_str())
+                .await?
+                .ok_or(WalletError::Db(err)),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    async fn try_post(
+        &self,
+        request: &MovementRequest,
+        fingerprint: &str,
+    ) -> Result<Posting, WalletError> {
+        let key = request.idempotency_key.as_str();
+        if let Some(replayed) = self.replay(key, fingerprint).await? {
+            return Ok(replayed);
+        }
+        // Owners and kinds never change, so they are read before locking to plan
+        // the locks.
+        let debit = self.planned_side(request.debit.as_ref()).await?;
+        let credit = self.planned_side(request.credit.as_ref()).await?;
+        let limited_owner = credit.as_ref().and_then(|c| {
+            let from_elsewhere = debit.as_ref().is_none_or(|d| d.owner_id != c.owner_id);
+            (c.kind == kind::PERSONAL && from_elsewhere).then(|| c.owner_id.clone())
+        });
+
+        let txn = begin_write(&self.db).await?;
+        // Another request with this key may have committed since the first look.
+        if let Some(existing) = find_movement(&txn, key).await? {
+            txn.rollback().await?;
+            return self.replayed(existing, fingerprint).await;
+        }
+        if let Some(owner_id) = &limited_owner {
+            lock_owner(&txn, owner_id).await?;
+        }
+        let mut ids: Vec<&str> = [&debit, &credit]
+            .into_iter()
+            .flatten()
+            .map(|w| w.id.as_str())
+            .collect();
+        ids.sort_unstable();
+        let locked = wallet::Entity::find()
+            .filter(wallet::Column::Id.is_in(ids))
+            .order_by_asc(wallet::Column::Id)
+            .lock_exclusive()
+            .all(&txn)
+            .await?;
+        let current = |id: &str| {
+            locked
+                .iter()
+                .find(|w| w.id == id)
+                .cloned()
+                .ok_or(WalletError::NoSuchWallet)
+        };
+        let debit = match &debit {
+            Some(planned) => Some(open_wallet(current(&planned.id)?)?),
+            None => None,
+        };
+        let credit = match &credit {
+            Some(planned) => Some(open_wallet(current(&planned.id)?)?),
+            None => None,
+        };
+        let amount = request.amount;
+        if let Some(from) = &debit
+            && from.balance < amount.get()
+        {
+            return Err(WalletError::InsufficientFunds {
+                balance: Rupiah::new(from.balance),
+                amount,
+            });
+        }
+        let month = wib_month(self.now());
+        if let Some(owner_id) = &limited_owner {
+            self.check_caps(&txn, owner_id, &month, amount).await?;
+        }
+
+        let posted = self
+            .apply(&txn, request, fingerprint, debit.as_ref(), credit.as_ref())
+            .await?;
+        if let Some(owner_id) = &limited_owner {
+            add_incoming(&txn, owner_id, &month, amount).await?;
+        }
+        txn.commit().await?;
+        let wallets = [debit, credit]
+            .into_iter()
+            .flatten()
+            .map(|w| after(w, &posted))
+            .collect();
+        Ok(Posting {
+            movement: posted,
+            wallets,
+            replayed: false,
+        })
+    }
+
+    /// The wallet of a side, checked against the owner the caller acts for.
+    async fn planned_side(
+        &self,
+        side: Option<&Side>,
+    ) -> Result<Option<wallet::Model>, WalletError> {
+        let Some(side) = side else { return Ok(None) };
+        let found = self
+            .find_wallet(&side.wallet_id)
+            .await?
+            .ok_or(WalletError::NoSuchWallet)?;
+        match &side.owner_id {
+            Some(owner) if *owner != found.owner_id => Err(WalletError::WalletNotFound),
+            _ => Ok(Some(found)),
+        }
+    }
+
+    /// Refuses a credit of `amount` that would take the owner past their caps.
+    async fn check_caps(
+        &self,
+        txn: &DatabaseTransaction,
+        owner_id: &str,
+        month: &str,
+        amount: Rupiah,
+    ) -> Result<(), WalletError> {
+        let level = kyc_level(txn, owner_id).await?;
+        let caps = self.policy.limits.caps(level);
+        let held = personal_balance(txn, owner_id).await?;
+        let would_hold = held.checked_add(amount).unwrap_or(Rupiah::new(i64::MAX));
+        if would_hold > caps.max_balance {
+            return Err(WalletError::BalanceLimit {
+                limit: caps.max_balance,
+                would_be: would_hold,
+                level: level.as_str(),
+            });
+        }
+        let received =
+            monthly_incoming::Entity::find_by_id((owner_id.to_owned(), month.to_owned()))
+                .one(txn)
+                .await?
+                .map_or(0, |m| m.amount);
+        let would_receive = Rupiah::new(received)
+            .checked_add(amount)
+            .unwrap_or(Rupiah::new(i64::MAX));
+        if would_receive > caps.monthly_incoming {
+            return Err(WalletError::MonthlyLimit {
+                limit: caps.monthly_incoming,
+                would_be: would_receive,
+                level: level.as_str(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the balances, the ledger entries and the movement.
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        request: &MovementRequest,
+        fingerprint: &str,
+        debit: Option<&wallet::Model>,
+        credit: Option<&wallet::Model>,
+    ) -> Result<movement::Model, WalletError> {
+        let now = self.now();
+        let amount = request.amount.get();
+        let movement_id = uuid::Uuid::now_v7().to_string();
+        let mut entries = Vec::with_capacity(2);
+        for (wallet, signed, dir) in [
+            (debit, -amount, direction::DEBIT),
+            (credit, amount, direction::CREDIT),
+        ] {
+            let Some(wallet) = wallet else { continue };
+            let mut update = wallet::Entity::update_many()
+                .col_expr(
+                    wallet::Column::Balance,
+                    Expr::col(wallet::Column::Balance).add(signed),
+                )
+                .col_expr(wallet::Column::UpdatedAt, Expr::value(now))
+                .filter(wallet::Column::Id.eq(wallet.id.as_str()));
+            if signed < 0 {
+                // Belt and braces: the row is locked and was checked, but a debit
+                // must never take a balance below zero whatever happened.
+                update = update.filter(wallet::Column::Balance.gte(amount));
+            }
+            if update.exec(txn).await?.rows_affected != 1 {
+                return Err(WalletError::InsufficientFunds {
+                    balance: Rupiah::new(wallet.balance),
+                    amount: request.amount,
+                });
+            }
+            entries.push(ledger_entry::ActiveModel {
+                movement_id: Set(movement_id.clone()),
+                wallet_id: Set(wallet.id.clone()),
+                direction: Set(dir.to_owned()),
+                category: Set(request.category.as_str().to_owned()),
+                amount: Set(amount),
+                balance_before: Set(wallet.balance),
+                balance_after: Set(wallet.balance + signed),
+                reference: Set(request.reference.clone()),
+                idempotency_key: Set(request.idempotency_key.as_str().to_owned()),
+                created_at: Set(now),
+                ..Default::default()
+            });
+        }
+        ledger_entry::Entity::insert_many(entries)
+            .exec_without_returning(txn)
+            .await?;
+        let posted = movement::ActiveModel {
+            id: Set(movement_id),
+            idempotency_key: Set(request.idempotency_key.as_str().to_owned()),
+            request_hash: Set(Some(fingerprint.to_owned())),
+            state: Set(movement_state::APPLIED.to_owned()),
+            category: Set(Some(request.category.as_str().to_owned())),
+            amount: Set(amount),
+            debit_wallet_id: Set(debit.map(|w| w.id.clone())),
+            credit_wallet_id: Set(credit.map(|w| w.id.clone())),
+            reference: Set(request.reference.clone()),
+            actor: Set(request.actor.clone()),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        Ok(posted)
+    }
+
+    /// The earlier outcome of `key`, if it was used before.
+    async fn replay(&self, key: &str, fingerprint: &str) -> Result<Option<Posting>, WalletError> {
+        match self.movement(key).await? {
+            Some(existing) => self.replayed(existing, fingerprint).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn replayed(
+        &self,
+        existing: movement::Model,
+        fingerprint: &str,
+    ) -> Result<Posting, WalletError> {
+        if existing.state == movement_state::VOIDED {
+            return Err(WalletError::KeyVoided);
+        }
+        if existing.request_hash.as_deref() != Some(fingerprint) {
+            return Err(WalletError::KeyReused);
+        }
+        let mut wallets = Vec::new();
+        for id in [&existing.debit_wallet_id, &existing.credit_wallet_id]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(found) = self.find_wallet(id).await? {
+                wallets.push(found);
+            }
+        }
+        Ok(Posting {
+            movement: existing,
+            wallets,
+            replayed: true,
+        })
+    }
+}
+
+async fn find_movement(
+    txn: &DatabaseTransaction,
+    key: &str,
+) -> Result<Option<movement::Model>, DbErr> {
+    movement::Entity::find()
+        .filter(movement::Column::IdempotencyKey.eq(key))
+        .one(txn)
+        .await
+}
+
+fn open_wallet(found: wallet::Model) -> Result<wallet::Model, WalletError> {
+    if found.status == status::ACTIVE {
+        Ok(found)
+    } else {
+        Err(WalletError::WalletClosed(found.id))
+    }
+}
+
+/// `wallet` as the movement left it.
+fn after(mut wallet: wallet::Model, posted: &movement::Model) -> wallet::Model {
+    if posted.debit_wallet_id.as_deref() == Some(wallet.id.as_str()) {
+        wallet.balance -= posted.amount;
+    } else {
+        wallet.balance += posted.amount;
+    }
+    wallet.updated_at = posted.created_at;
+    wallet
+}
+
+async fn add_incoming(
+    txn: &DatabaseTransaction,
+    owner_id: &str,
+    month: &str,
+    amount: Rupiah,
+) -> Result<(), WalletError> {
+    let updated = monthly_incoming::Entity::update_many()
+        .col_expr(
+            monthly_incoming::Column::Amount,
+            Expr::col(monthly_incoming::Column::Amount).add(amount.get()),
+        )
+        .filter(monthly_incoming::Column::UserId.eq(owner_id))
+        .filter(monthly_incoming::Column::Month.eq(month))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        monthly_incoming::ActiveModel {
+            user_id: Set(owner_id.to_owned()),
+            month: Set(month.to_owned()),
+            amount: Set(amount.get()),
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
