@@ -55,6 +55,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     db.begin_with_options(options).await
 }
 
+/// Whether `err` is a unique-constraint violation (e.g. a concurrent insert of the
+/// same idempotency key won the race).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// `CREATE INDEX IF NOT EXISTS name ON table (columns…)`, for migrations.
 pub fn index(
     name: &str,

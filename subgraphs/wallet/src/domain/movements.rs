@@ -19,11 +19,11 @@
 //! [`void`]: WalletService::void
 
 use platform::Rupiah;
-use platform::db::begin_write;
+use platform::db::{begin_write, is_unique_violation};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -463,8 +463,4 @@ async fn add_incoming(
         .await?;
     }
     Ok(())
-}
-
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
