@@ -1,0 +1,4 @@
+//! The history tables.
+
+pub mod hidden_entry;
+pub mod history_entry;

@@ -1,0 +1,43 @@
+//! `schema/history.graphql` is the contract: the served SDL must equal it.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_served_sdl_is_the_contract() {
+    let app = spawn_app().await;
+    let body = app.graphql(None, "{ _service { sdl } }", json!({})).await;
+    let served = body["data"]["_service"]["sdl"].as_str().expect("an SDL");
+    assert_eq!(
+        served,
+        history::graphql::sdl(),
+        "served SDL is the exported one"
+    );
+    let contract = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/history.graphql");
+    platform::testing::assert_schema_contract(served, &contract);
+}
+
+#[tokio::test]
+async fn the_contract_has_seed_001s_operations_and_hides_add_history() {
+    let sdl = history::graphql::sdl();
+    for line in [
+        "type History @key(fields: \"historyId\")",
+        "): [History]\n",
+        "deleteHistory(historyId: String!): Boolean\n",
+        "type User @key(fields: \"user_id\")",
+    ] {
+        assert!(
+            sdl.contains(line),
+            "missing `{line}` in
+{sdl}"
+        );
+    }
+    let add = sdl
+        .lines()
+        .find(|l| l.trim_start().starts_with("addHistory("))
+        .expect("addHistory is declared");
+    assert!(add.ends_with("@inaccessible"), "{add}");
+}
