@@ -27,6 +27,26 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::BadUserInput,
+        Self::NotFound,
+        Self::Conflict,
+        Self::AccountLocked,
+        Self::RateLimited,
+        Self::InsufficientFunds,
+        Self::FraudRejected,
+        Self::LimitExceeded,
+        Self::ServiceUnavailable,
+        Self::Internal,
+    ];
+
+    /// The code with this `extensions.code` text (e.g. from another service).
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == code)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Unauthenticated => "UNAUTHENTICATED",

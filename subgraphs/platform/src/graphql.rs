@@ -22,6 +22,8 @@ pub struct RequestMeta {
     /// The `Idempotency-Key` header.
     pub idempotency_key: Option<String>,
     pub user_agent: Option<String>,
+    /// The `X-Merchant-Key` header: a merchant's API key.
+    pub merchant_key: Option<String>,
 }
 
 impl RequestMeta {
@@ -36,6 +38,7 @@ impl RequestMeta {
             request_id: text(REQUEST_ID.as_str()),
             idempotency_key: text("idempotency-key"),
             user_agent: text("user-agent"),
+            merchant_key: text("x-merchant-key"),
         }
     }
 
@@ -45,6 +48,7 @@ impl RequestMeta {
             request_id: None,
             idempotency_key: None,
             user_agent: None,
+            merchant_key: None,
         };
         ctx.data_opt::<RequestMeta>().unwrap_or(&EMPTY)
     }

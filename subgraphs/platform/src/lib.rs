@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod graphql;
 pub mod http_client;
+pub mod idempotency;
 pub mod money;
 pub mod server;
 pub mod service;

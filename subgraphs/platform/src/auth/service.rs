@@ -260,37 +260,53 @@ impl InternalClient {
         variables: &serde_json::Value,
     ) -> Result<T, ServiceCallError> {
         let token = self.tokens.bearer().await?;
-        let response = self
-            .http
-            .post(url)
-            .bearer_auth(token)
-            .json(&serde_json::json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .map_err(|e| ServiceCallError::Unavailable(e.to_string()))?;
-        if response.status().is_server_error() {
-            return Err(ServiceCallError::Unavailable(format!(
-                "{url} answered {}",
-                response.status()
-            )));
-        }
-        let body: GraphqlResponse = response
-            .json()
-            .await
-            .map_err(|e| ServiceCallError::Decode(e.to_string()))?;
-        if let Some(error) = body.errors.into_iter().next() {
-            let code = error
-                .extensions
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .and_then(|c| c.as_str())
-                .map(str::to_owned);
-            return Err(ServiceCallError::Remote {
-                code,
-                message: error.message,
-            });
-        }
-        serde_json::from_value(body.data.unwrap_or(serde_json::Value::Null))
-            .map_err(|e| ServiceCallError::Decode(e.to_string()))
+        graphql_request(&self.http, url, Some(&token), query, variables).await
     }
+}
+
+/// Runs `query` at the GraphQL endpoint `url` (with a bearer token when given) and
+/// decodes its `data`. The first GraphQL error becomes [`ServiceCallError::Remote`]
+/// with its `extensions.code`; a 5xx or an unreachable endpoint is
+/// [`ServiceCallError::Unavailable`].
+pub async fn graphql_request<T: DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+    bearer: Option<&str>,
+    query: &str,
+    variables: &serde_json::Value,
+) -> Result<T, ServiceCallError> {
+    let mut request = http
+        .post(url)
+        .json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ServiceCallError::Unavailable(e.to_string()))?;
+    if response.status().is_server_error() {
+        return Err(ServiceCallError::Unavailable(format!(
+            "{url} answered {}",
+            response.status()
+        )));
+    }
+    let body: GraphqlResponse = response
+        .json()
+        .await
+        .map_err(|e| ServiceCallError::Decode(e.to_string()))?;
+    if let Some(error) = body.errors.into_iter().next() {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .and_then(|c| c.as_str())
+            .map(str::to_owned);
+        return Err(ServiceCallError::Remote {
+            code,
+            message: error.message,
+        });
+    }
+    serde_json::from_value(body.data.unwrap_or(serde_json::Value::Null))
+        .map_err(|e| ServiceCallError::Decode(e.to_string()))
 }

@@ -52,3 +52,11 @@ async fn a_unique_violation_is_a_conflict_not_an_internal_error() {
     let duplicate = row().insert(&db).await.expect_err("the id is unique");
     assert_eq!(ApiError::from(duplicate).code(), ErrorCode::Conflict);
 }
+
+#[test]
+fn every_code_parses_back_from_its_text() {
+    for code in ErrorCode::ALL {
+        assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+    }
+    assert_eq!(ErrorCode::parse("NO_SUCH_CODE"), None);
+}

@@ -28,10 +28,11 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::WalletService;
-use super::values::{Category, IdempotencyKey, direction, kind, movement_state, status, wib_month};
+use super::values::{Category, direction, kind, movement_state, status, wib_month};
 use super::wallets::{kyc_level, lock_owner, personal_balance};
 use crate::db::entities::{ledger_entry, monthly_incoming, movement, wallet};
 use crate::error::WalletError;
+use platform::idempotency::IdempotencyKey;
 
 /// One side of a movement: the wallet, and the user it must belong to (when the
 /// caller acts for a user).

@@ -42,40 +42,6 @@ impl WalletName {
     }
 }
 
-/// An idempotency key: 1–128 visible ASCII characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdempotencyKey(String);
-
-impl IdempotencyKey {
-    pub const MAX_LEN: usize = 128;
-
-    pub fn parse(raw: &str) -> Result<Self, WalletError> {
-        let valid = !raw.is_empty()
-            && raw.len() <= Self::MAX_LEN
-            && raw.bytes().all(|b| b.is_ascii_graphic());
-        if valid {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(WalletError::bad_input(
-                "idempotencyKey",
-                format!(
-                    "`idempotencyKey` must be 1–{} visible ASCII characters.",
-                    Self::MAX_LEN
-                ),
-            ))
-        }
-    }
-
-    /// A fresh key, for callers that sent none.
-    pub fn generate() -> Self {
-        Self(format!("auto-{}", uuid::Uuid::now_v7()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 /// What a ledger entry is for (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -225,14 +191,6 @@ mod tests {
         assert!(WalletName::parse(&"x".repeat(51)).is_err());
         assert!(WalletName::parse("a\u{0}b").is_err());
         assert!(WalletName::parse(&"é".repeat(50)).is_ok());
-    }
-
-    #[test]
-    fn idempotency_keys_are_visible_ascii() {
-        assert!(IdempotencyKey::parse("order-123:pay").is_ok());
-        assert!(IdempotencyKey::parse("").is_err());
-        assert!(IdempotencyKey::parse("with space").is_err());
-        assert!(IdempotencyKey::parse(&"k".repeat(129)).is_err());
     }
 
     #[test]

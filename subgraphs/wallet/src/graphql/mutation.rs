@@ -12,8 +12,9 @@ use platform::money::ABSOLUTE_MAX;
 use super::types::{DeleteResponse, LedgerCategory, Movement, MovementInput, Wallet};
 use crate::domain::WalletService;
 use crate::domain::movements::{MovementRequest, Side};
-use crate::domain::values::{Category, IdempotencyKey};
+use crate::domain::values::Category;
 use crate::error::WalletError;
+use platform::idempotency::IdempotencyKey;
 
 pub struct Mutation;
 
@@ -31,9 +32,14 @@ fn amount(value: f64) -> Result<Rupiah> {
 
 fn key(given: Option<String>) -> Result<IdempotencyKey, WalletError> {
     match given {
-        Some(raw) => IdempotencyKey::parse(&raw),
+        Some(raw) => parse_key(&raw),
         None => Ok(IdempotencyKey::generate()),
     }
+}
+
+fn parse_key(raw: &str) -> Result<IdempotencyKey, WalletError> {
+    IdempotencyKey::parse(raw)
+        .map_err(|e| WalletError::bad_input("idempotencyKey", format!("`idempotencyKey` {e}.")))
 }
 
 #[Object]
@@ -143,7 +149,7 @@ impl Mutation {
             })
         };
         let request = MovementRequest {
-            idempotency_key: IdempotencyKey::parse(&input.idempotency_key)?,
+            idempotency_key: parse_key(&input.idempotency_key)?,
             category: input.category.into(),
             amount: amount(input.amount)?,
             debit: side(input.debit_wallet_id, input.debit_owner_id),
@@ -165,7 +171,7 @@ impl Mutation {
         idempotency_key: String,
     ) -> Result<Option<Movement>> {
         let actor = Caller::of(ctx).service(scopes::WALLET_WRITE)?;
-        let key = IdempotencyKey::parse(&idempotency_key)?;
+        let key = parse_key(&idempotency_key)?;
         let settled = service(ctx)?.void(&key, &actor.client_id).await?;
         Ok(Some(Movement::from_model(settled, false)))
     }

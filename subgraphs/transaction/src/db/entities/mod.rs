@@ -1,0 +1,7 @@
+//! The transaction tables.
+
+pub mod callback;
+pub mod invoice;
+pub mod merchant;
+pub mod transaction;
+pub mod va_claim;
