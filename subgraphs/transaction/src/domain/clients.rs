@@ -224,8 +224,8 @@ impl MarketplaceClient {
     /// The order billed to `va_number`, if the marketplace knows it.
     pub async fn order_by_va(&self, va_number: &str) -> Result<Option<Order>, ServiceCallError> {
         #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
         struct Data {
+            #[serde(rename = "getOrderByVA")]
             get_order_by_va: Option<Order>,
         }
         let data: Data = graphql_request(
