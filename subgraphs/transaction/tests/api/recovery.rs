@@ -142,10 +142,25 @@ async fn crash_after(point: &str) -> Crashed {
     }
 }
 
+/// The restarted process: killed and reaped when dropped, also when an assertion fails.
+struct Restarted(Child);
+
+impl Drop for Restarted {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts the binary again and waits until recovery settled the payment.
-async fn recover(crashed: &Crashed) -> (Child, transaction_row::Model) {
+async fn recover(crashed: &Crashed) -> (Restarted, transaction_row::Model) {
     let system = &crashed.system;
-    let child = spawn_binary(system, crashed.port, None, crashed.data.path());
+    let child = Restarted(spawn_binary(
+        system,
+        crashed.port,
+        None,
+        crashed.data.path(),
+    ));
     wait_until_serving(&system.http, crashed.port).await;
     let started = Instant::now();
     loop {
@@ -177,7 +192,7 @@ async fn movement_state(system: &System, key: &str) -> Option<String> {
 
 async fn assert_compensated(crashed: Crashed, step_at_crash: &str) {
     assert_eq!(crashed.row.step, step_at_crash);
-    let (mut child, row) = recover(&crashed).await;
+    let (restarted, row) = recover(&crashed).await;
     let system = &crashed.system;
     assert_eq!(row.status, "FAILED", "{row:?}");
     assert_eq!(row.step, "COMPENSATED");
@@ -216,8 +231,7 @@ async fn assert_compensated(crashed: Crashed, step_at_crash: &str) {
         "{paid}"
     );
     assert_eq!(system.balance(&crashed.payer_wallet).await, 60_000);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(restarted);
 }
 
 #[tokio::test]
@@ -239,7 +253,7 @@ async fn a_crash_after_the_money_moved_is_completed_without_moving_it_twice() {
         60_000,
         "the money moved"
     );
-    let (mut child, row) = recover(&crashed).await;
+    let (restarted, row) = recover(&crashed).await;
     assert_eq!(row.status, "SUCCESS", "{row:?}");
     assert_eq!(row.step, "COMPLETED");
     assert_eq!(
@@ -267,6 +281,5 @@ async fn a_crash_after_the_money_moved_is_completed_without_moving_it_twice() {
         row.id.as_str()
     );
     assert_eq!(system.balance(&crashed.payer_wallet).await, 60_000);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(restarted);
 }
