@@ -45,7 +45,7 @@ pub struct SubgraphResponse {
 }
 
 type Outcome = Result<Arc<SubgraphResponse>, GraphQLError>;
-/// Subgraph, request body, `Authorization` header.
+/// Subgraph, request body, who calls ([`caller`]).
 type DedupeKey = (usize, Bytes, Option<Bytes>);
 
 /// Sends subgraph requests.
@@ -66,7 +66,31 @@ impl std::fmt::Debug for SubgraphClient {
 }
 
 /// Headers a subgraph receives from the client's request.
-pub const FORWARDED_HEADERS: [&str; 2] = ["authorization", "x-request-id"];
+pub const FORWARDED_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-request-id",
+    "idempotency-key",
+    "x-merchant-key",
+];
+
+/// Forwarded headers that say who is calling: requests that differ in one of
+/// them never share an answer.
+const CALLER_HEADERS: [&str; 2] = ["authorization", "x-merchant-key"];
+
+/// The caller's credentials, as one key (`None` for an anonymous request).
+pub fn caller(headers: &HeaderMap) -> Option<Bytes> {
+    let mut key = Vec::new();
+    for name in CALLER_HEADERS {
+        if let Some(value) = headers.get(name) {
+            key.extend_from_slice(name.as_bytes());
+            key.push(b':');
+            key.extend_from_slice(value.as_bytes());
+            // A header value cannot hold a NUL byte, so the parts cannot run together.
+            key.push(0);
+        }
+    }
+    (!key.is_empty()).then(|| Bytes::from(key))
+}
 
 impl SubgraphClient {
     pub fn new(http: reqwest::Client, endpoints: Vec<Endpoint>, dedupe: bool) -> Self {
@@ -93,10 +117,7 @@ impl SubgraphClient {
         let Some(dedupe) = self.dedupe.as_ref().filter(|_| shareable) else {
             return self.request(graph, body, headers).await;
         };
-        let authorization = headers
-            .get(http::header::AUTHORIZATION)
-            .map(|v| Bytes::copy_from_slice(v.as_bytes()));
-        let key = (graph, body.clone(), authorization);
+        let key = (graph, body.clone(), caller(headers));
         dedupe
             .run(key, || self.request_owned(graph, body, headers.clone()))
             .await

@@ -14,7 +14,7 @@ use futures::future::join_all;
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
-pub use fetch::{Endpoint, FORWARDED_HEADERS, SubgraphClient, SubgraphResponse, Upload};
+pub use fetch::{Endpoint, FORWARDED_HEADERS, SubgraphClient, SubgraphResponse, Upload, caller};
 use merge::Representations;
 
 use crate::error::{GraphQLError, PathElement};

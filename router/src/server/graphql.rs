@@ -322,8 +322,8 @@ pub struct Planned {
 
 type DocumentKey = (String, Option<String>);
 type DocumentEntry = Arc<Result<Prepared, Vec<GraphQLError>>>;
-/// Request (query, operation name, variables), `Authorization`, plan shown.
-type RequestKey = (Vec<u8>, Option<Vec<u8>>, bool);
+/// Request (query, operation name, variables), who calls, plan shown.
+type RequestKey = (Vec<u8>, Option<bytes::Bytes>, bool);
 type PlanKey = (String, Option<String>, Vec<bool>);
 
 /// Bounded caches (cleared when full: plans are cheap to rebuild, and hostile
@@ -533,9 +533,7 @@ async fn handle(
         let key = (
             serde_json::to_vec(&(&request.query, &request.operation_name, &variables))
                 .expect("serialises"),
-            headers
-                .get(header::AUTHORIZATION)
-                .map(|v| v.as_bytes().to_vec()),
+            crate::executor::caller(&headers),
             show_plan,
         );
         execute_shared(

@@ -163,6 +163,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         "x-apollo-operation-name",
         "x-request-id",
         "idempotency-key",
+        "x-merchant-key",
         "x-query-plan",
     ]
     .map(HeaderName::from_static);

@@ -1,6 +1,6 @@
 //! Identity at the edge: bearer tokens verified (RS256, as the subgraphs verify
-//! them) before any subgraph is called; `Authorization` and `x-request-id` passed
-//! on to the subgraphs.
+//! them) before any subgraph is called; `Authorization`, `x-request-id`,
+//! `Idempotency-Key` and `X-Merchant-Key` passed on to the subgraphs.
 
 use std::sync::Arc;
 
@@ -102,6 +102,29 @@ async fn anonymous_requests_pass_and_valid_tokens_reach_the_subgraph_unchanged()
         seen[1].authorization.as_deref(),
         Some(format!("Bearer {token}").as_str())
     );
+}
+
+#[tokio::test]
+async fn idempotency_and_merchant_keys_reach_the_subgraph() {
+    let served = serve(None, |_| {}).await;
+    let (status, body) = send(
+        served
+            .post(json!({ "query": "mutation { bump }" }))
+            .header("idempotency-key", "pay-2026-11-21-0001")
+            .header("x-merchant-key", "dsm_m1_secret"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = served.query("{ hello }").await;
+    assert_eq!(status, 200, "{body}");
+    let seen = served.seen();
+    assert_eq!(
+        seen[0].idempotency_key.as_deref(),
+        Some("pay-2026-11-21-0001")
+    );
+    assert_eq!(seen[0].merchant_key.as_deref(), Some("dsm_m1_secret"));
+    assert_eq!(seen[1].idempotency_key, None, "nothing is made up");
+    assert_eq!(seen[1].merchant_key, None);
 }
 
 #[tokio::test]

@@ -35,6 +35,8 @@ pub struct Seen {
     pub authorization: Option<String>,
     pub request_id: Option<String>,
     pub content_type: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub merchant_key: Option<String>,
 }
 
 #[derive(Default)]
@@ -164,6 +166,8 @@ async fn serve_probe(
         authorization: header("authorization"),
         request_id: header("x-request-id"),
         content_type: header("content-type"),
+        idempotency_key: header("idempotency-key"),
+        merchant_key: header("x-merchant-key"),
     });
     schema.execute(request.into_inner()).await.into()
 }

@@ -133,6 +133,39 @@ async fn different_callers_do_not_share() {
 }
 
 #[tokio::test]
+async fn different_merchants_do_not_share() {
+    let served = serve(None, |c| {
+        c.dedupe_requests = true;
+        c.dedupe_subgraph_requests = true;
+    })
+    .await;
+    let merchant = |key: &'static str| {
+        let served = &served;
+        async move {
+            join_all((0..3).map(|_| {
+                send(
+                    served
+                        .post(json!({ "query": "{ slow }" }))
+                        .header("x-merchant-key", key),
+                )
+            }))
+            .await
+        }
+    };
+    let (first, second) = tokio::join!(merchant("dsm_a_1"), merchant("dsm_b_2"));
+    assert_eq!(served.seen().len(), 2, "one call per merchant");
+    for group in [&first, &second] {
+        assert!(group.iter().all(|a| *a == group[0]), "{group:?}");
+    }
+    let mut keys: Vec<Option<String>> = served.seen().into_iter().map(|s| s.merchant_key).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![Some("dsm_a_1".to_owned()), Some("dsm_b_2".to_owned())]
+    );
+}
+
+#[tokio::test]
 async fn documents_that_normalise_alike_share_one_plan() {
     let served = serve(None, |_| {}).await;
     for query in [
