@@ -2,18 +2,25 @@
 //! defaults — SQLite files under `./data`, the in-process event bus shared by all
 //! services, development keys generated under `./keys` on first run.
 //!
+//! Each service's own settings (fraud rules, e-money limits, the marketplace…) are
+//! read from the environment as when it runs alone (see its `--help`); the
+//! launcher sets the ports, databases and the addresses the services call.
+//!
 //! It is for development. Production runs each service as its own process with its
 //! own configuration (see `docker-compose.yml`).
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Parser;
 use platform::SystemClock;
-use platform::config::LogFormat;
+use platform::config::{EventConfig, LogFormat};
 use platform::events::EventBus;
+use platform::service::Dependencies;
 use secrecy::SecretString;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -38,9 +45,9 @@ pub struct Args {
     #[arg(long, env = "KEYS_DIR", default_value = "./keys")]
     pub keys_dir: PathBuf,
 
-    /// `nats://…` to use NATS JetStream instead of the in-process bus.
-    #[arg(long, env = "EVENT_BUS_URL")]
-    pub event_bus_url: Option<String>,
+    /// Events: the in-process bus unless `EVENT_BUS_URL` names a NATS server.
+    #[command(flatten)]
+    pub events: EventConfig,
 
     /// Port of the router, the public `/graphql` (0 picks a free one).
     #[arg(long, env = "ROUTER_PORT", default_value_t = router::config::DEFAULT_PORT)]
@@ -59,6 +66,47 @@ pub struct Args {
     #[arg(long, env = "AUTH_DATABASE_URL")]
     pub auth_database_url: Option<String>,
 
+    /// Port of the wallet subgraph (0 picks a free one).
+    #[arg(long, env = "WALLET_PORT", default_value_t = wallet::config::DEFAULT_PORT)]
+    pub wallet_port: u16,
+
+    /// Database of the wallet subgraph; default `<DATA_DIR>/wallet.db`.
+    #[arg(long, env = "WALLET_DATABASE_URL")]
+    pub wallet_database_url: Option<String>,
+
+    /// Port of the transaction subgraph (0 picks a free one).
+    #[arg(long, env = "TRANSACTION_PORT", default_value_t = transaction::config::DEFAULT_PORT)]
+    pub transaction_port: u16,
+
+    /// Database of the transaction subgraph; default `<DATA_DIR>/transaction.db`.
+    #[arg(long, env = "TRANSACTION_DATABASE_URL")]
+    pub transaction_database_url: Option<String>,
+
+    /// Port of the fraud subgraph (0 picks a free one).
+    #[arg(long, env = "FRAUD_PORT", default_value_t = fraud::config::DEFAULT_PORT)]
+    pub fraud_port: u16,
+
+    /// Database of the fraud subgraph; default `<DATA_DIR>/fraud.db`.
+    #[arg(long, env = "FRAUD_DATABASE_URL")]
+    pub fraud_database_url: Option<String>,
+
+    /// Port of the history subgraph (0 picks a free one).
+    #[arg(long, env = "HISTORY_PORT", default_value_t = history::config::DEFAULT_PORT)]
+    pub history_port: u16,
+
+    /// Database of the history subgraph; default `<DATA_DIR>/history.db`.
+    #[arg(long, env = "HISTORY_DATABASE_URL")]
+    pub history_database_url: Option<String>,
+
+    /// The marketplace (BlackDoctrine) order service whose VAs can be paid
+    /// (`getOrderByVA`, `updatePaymentStatus`); see the transaction subgraph.
+    #[arg(long, env = "MARKETPLACE_URL")]
+    pub marketplace_url: Option<String>,
+
+    /// Connections each subgraph keeps to its database.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10)]
+    pub database_max_connections: u32,
+
     /// Email of the seeded admin.
     #[arg(long, env = "ADMIN_EMAIL", default_value = auth::config::DEV_ADMIN_EMAIL)]
     pub admin_email: String,
@@ -74,6 +122,15 @@ pub struct Args {
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+}
+
+/// A service's `run`, not started yet.
+type Run = Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>>;
+
+/// A service's configuration as it would read it running alone (its environment
+/// variables and defaults); the launcher then sets ports, databases and addresses.
+fn settings<C: Parser>(name: &str) -> anyhow::Result<C> {
+    C::try_parse_from([name]).with_context(|| format!("{name}'s settings in the environment"))
 }
 
 /// One service the launcher started.
@@ -99,39 +156,110 @@ impl System {
         common.data_dir = args.data_dir.clone();
         common.log_filter = args.log_filter.clone();
         common.log_format = args.log_format;
-        common.events.bus_url = args.event_bus_url.clone();
+        common.database_max_connections = args.database_max_connections;
+        common.events = args.events.clone();
         common.tokens.public_key_paths = vec![args.keys_dir.join("public.pem")];
         // One bus for everyone, so events cross services inside this process.
         let bus = EventBus::from_config(&common.events)
             .await
             .context("event bus")?;
 
-        let mut auth_config = auth::Config::local();
+        let deps = || Dependencies {
+            clock: Arc::new(SystemClock),
+            bus: Some(bus.clone()),
+        };
+        let mut services = Vec::new();
+        let mut runs: Vec<(&'static str, Run)> = Vec::new();
+
+        let mut auth_config: auth::Config = settings("auth")?;
         auth_config.port = args.auth_port;
         auth_config.common = common.clone();
         auth_config.common.database_url = args.auth_database_url.clone();
         auth_config.auth.private_key_path = args.keys_dir.join("private.pem");
         auth_config.auth.admin_email = args.admin_email.clone();
         auth_config.auth.admin_password = args.admin_password.clone();
-        let auth_app = auth::App::build(
-            auth_config,
-            auth::Dependencies {
-                clock: Arc::new(SystemClock),
-                bus: Some(bus.clone()),
-            },
-        )
-        .await
-        .context("auth subgraph")?;
-
-        let mut services = vec![Started {
+        let auth_app = auth::App::build(auth_config, deps())
+            .await
+            .context("auth subgraph")?;
+        let auth_addr = auth_app.local_addr();
+        services.push(Started {
             name: "auth",
-            addr: auth_app.local_addr(),
-        }];
-        let router_app = start_router(&args, &common, &services).await?;
+            addr: auth_addr,
+        });
+        runs.push(("auth", Box::pin(auth_app.run(shutdown.clone()))));
 
-        let mut tasks = JoinSet::new();
-        let token = shutdown.clone();
-        tasks.spawn(async move { ("auth", auth_app.run(token).await) });
+        // The others fetch service tokens from the auth just started.
+        common.service.auth_url = format!("http://{auth_addr}");
+        let common_with = |database_url: &Option<String>| {
+            let mut common = common.clone();
+            common.database_url = database_url.clone();
+            common
+        };
+
+        let mut wallet_config: wallet::Config = settings("wallet")?;
+        wallet_config.port = args.wallet_port;
+        wallet_config.common = common_with(&args.wallet_database_url);
+        let wallet_app = wallet::App::build(wallet_config, deps())
+            .await
+            .context("wallet subgraph")?;
+        let wallet_addr = wallet_app.local_addr();
+        runs.push(("wallet", Box::pin(wallet_app.run(shutdown.clone()))));
+
+        let mut fraud_config: fraud::Config = settings("fraud")?;
+        fraud_config.port = args.fraud_port;
+        fraud_config.common = common_with(&args.fraud_database_url);
+        let fraud_app = fraud::App::build(fraud_config, deps())
+            .await
+            .context("fraud subgraph")?;
+        let fraud_addr = fraud_app.local_addr();
+        runs.push(("fraud", Box::pin(fraud_app.run(shutdown.clone()))));
+
+        // History subscribes to transaction events here, before any relay runs.
+        let mut history_config: history::Config = settings("history")?;
+        history_config.port = args.history_port;
+        history_config.common = common_with(&args.history_database_url);
+        let history_app = history::App::build(history_config, deps())
+            .await
+            .context("history subgraph")?;
+        let history_addr = history_app.local_addr();
+        runs.push(("history", Box::pin(history_app.run(shutdown.clone()))));
+
+        let mut transaction_config: transaction::Config = settings("transaction")?;
+        transaction_config.port = args.transaction_port;
+        transaction_config.common = common_with(&args.transaction_database_url);
+        transaction_config.transaction.wallet_url = format!("http://{wallet_addr}/graphql");
+        transaction_config.transaction.fraud_url = format!("http://{fraud_addr}/graphql");
+        if let Some(url) = &args.marketplace_url {
+            transaction_config.transaction.marketplace_url = Some(url.clone());
+        }
+        let transaction_app = transaction::App::build(transaction_config, deps())
+            .await
+            .context("transaction subgraph")?;
+        let transaction_addr = transaction_app.local_addr();
+        runs.push((
+            "transaction",
+            Box::pin(transaction_app.run(shutdown.clone())),
+        ));
+
+        services.extend([
+            Started {
+                name: "wallet",
+                addr: wallet_addr,
+            },
+            Started {
+                name: "transaction",
+                addr: transaction_addr,
+            },
+            Started {
+                name: "fraud",
+                addr: fraud_addr,
+            },
+            Started {
+                name: "history",
+                addr: history_addr,
+            },
+        ]);
+        let router_app = start_router(&args, &common, &services).await?;
         services.insert(
             0,
             Started {
@@ -139,8 +267,13 @@ impl System {
                 addr: router_app.local_addr(),
             },
         );
-        let token = shutdown.clone();
-        tasks.spawn(async move { ("router", router_app.run(token).await) });
+        runs.push(("router", Box::pin(router_app.run(shutdown.clone()))));
+
+        // Every service is built (consumers subscribed) before any of them runs.
+        let mut tasks = JoinSet::new();
+        for (name, run) in runs {
+            tasks.spawn(async move { (name, run.await) });
+        }
         Ok(Self {
             services,
             tasks,
@@ -236,7 +369,7 @@ pub fn banner(system: &System, args: &Args) -> String {
         "  admin          {} / {password}\n  data           {}\n  events         {}\nPress Ctrl-C to stop.",
         args.admin_email,
         args.data_dir.display(),
-        args.event_bus_url.as_deref().unwrap_or("in-process bus"),
+        args.events.bus_url.as_deref().unwrap_or("in-process bus"),
     ));
     text
 }

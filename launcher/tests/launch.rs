@@ -1,5 +1,6 @@
 //! The one-command start, as a newcomer runs it: the real binary on a fresh folder
-//! generates its keys, serves auth behind the router, and stops cleanly on SIGTERM.
+//! generates its keys, serves every subgraph behind the router, and stops cleanly
+//! on SIGTERM.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -55,8 +56,12 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
         .current_dir(workdir.path())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AUTH_PORT", "0")
         .env("ROUTER_PORT", "0")
+        .env("AUTH_PORT", "0")
+        .env("WALLET_PORT", "0")
+        .env("TRANSACTION_PORT", "0")
+        .env("FRAUD_PORT", "0")
+        .env("HISTORY_PORT", "0")
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(log)
@@ -81,7 +86,6 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
         }
     });
     let services = addresses.await.expect("the banner ends");
-    let auth = services.get("auth").expect("the banner names auth");
     let addr = services.get("router").expect("the banner names the router");
     // On failure, show what the launcher logged.
     let log_path = workdir.path().join("launcher.log");
@@ -91,13 +95,20 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
         workdir.path().join("keys/private.pem").exists(),
         "dev keys generated"
     );
-    assert!(
-        workdir.path().join("data/auth.db").exists(),
-        "SQLite file under ./data"
-    );
+    let subgraphs = ["auth", "wallet", "transaction", "fraud", "history"];
+    for name in subgraphs {
+        assert!(
+            workdir.path().join(format!("data/{name}.db")).exists(),
+            "{name}'s SQLite file under ./data"
+        );
+    }
 
     let http = platform::http_client::client();
-    for service in [addr, auth] {
+    for service in subgraphs
+        .iter()
+        .map(|name| services.get(*name).expect("the banner names each subgraph"))
+        .chain([addr])
+    {
         let health = http
             .get(format!("http://{service}/health"))
             .send()
@@ -127,10 +138,28 @@ async fn the_launcher_starts_from_nothing_and_stops_on_sigterm() {
     let token = login["data"]["loginUser"]["access_token"]
         .as_str()
         .expect("token");
-    let profile = post(&http, addr, Some(token), "{ myProfile { username role } }").await;
+    let created = post(
+        &http,
+        addr,
+        Some(token),
+        r#"mutation { createWallet(walletName: "Tabungan Utama") { walletId } }"#,
+    )
+    .await;
+    assert!(
+        created["data"]["createWallet"]["walletId"].is_string(),
+        "{created}"
+    );
+    let profile = post(
+        &http,
+        addr,
+        Some(token),
+        "{ myProfile { username role wallets { walletName balance } } }",
+    )
+    .await;
     assert_eq!(
         profile["data"]["myProfile"],
-        json!({ "username": "narto", "role": "Nasabah" })
+        json!({ "username": "narto", "role": "Nasabah",
+                "wallets": [{ "walletName": "Tabungan Utama", "balance": 0.0 }] })
     );
     // The router verifies tokens with the key the launcher generated.
     let forged = http

@@ -9,6 +9,8 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use app::{App, Dependencies};
 pub use config::Config;

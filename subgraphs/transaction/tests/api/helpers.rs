@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use transaction::db::entities::transaction as transaction_row;
 use wallet::db::entities::wallet as wallet_row;
 
-use crate::marketplace::Marketplace;
+use transaction::testing::Marketplace;
 
 /// The services under test, running.
 pub struct System {

@@ -6,7 +6,6 @@ mod concurrency;
 mod helpers;
 mod idempotency;
 mod invoices;
-mod marketplace;
 mod marketplace_va;
 mod recovery;
 mod schema_contract;

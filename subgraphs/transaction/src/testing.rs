@@ -12,6 +12,9 @@
 //!
 //! Orders live in memory. `updatePaymentStatus` can be told to refuse its next
 //! calls (answer `false`, as the original does on trouble) to test retries.
+//!
+//! Built with the `testing` feature, for the tests of this crate and of the
+//! launcher (the seed's flow through the router).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
