@@ -29,7 +29,8 @@ pub struct App {
 }
 
 impl App {
-    pub async fn build(config: Config, deps: Dependencies) -> anyhow::Result<Self> {
+    pub async fn build(mut config: Config, deps: Dependencies) -> anyhow::Result<Self> {
+        config.transaction.drop_empty();
         config.validate()?;
         let foundation = Foundation::start::<Migrator>("transaction", &config.common, deps).await?;
         let settings = &config.transaction;

@@ -4,7 +4,7 @@
 
 use clap::{Args, Parser, ValueEnum};
 use platform::config::{CommonConfig, ConfigError};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 pub const DEFAULT_PORT: u16 = 8003;
 
@@ -108,6 +108,30 @@ pub struct TransactionSettings {
 }
 
 impl TransactionSettings {
+    /// Optional settings given as empty strings (`MARKETPLACE_URL=` in a compose
+    /// file) are unset.
+    pub fn drop_empty(&mut self) {
+        for value in [
+            &mut self.marketplace_url,
+            &mut self.marketplace_webhook_url,
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *value = None;
+            }
+        }
+        for secret in [
+            &mut self.marketplace_token,
+            &mut self.marketplace_webhook_secret,
+        ] {
+            if secret
+                .as_ref()
+                .is_some_and(|s| s.expose_secret().trim().is_empty())
+            {
+                *secret = None;
+            }
+        }
+    }
+
     /// Development defaults, without reading the environment.
     pub fn local() -> Self {
         Self {
@@ -198,5 +222,21 @@ mod tests {
         assert!(config.validate().is_err());
         config.transaction.marketplace_webhook_secret = Some(SecretString::from("s3cret"));
         config.validate().expect("with a secret");
+    }
+
+    #[test]
+    fn empty_optional_settings_are_unset() {
+        use clap::Parser;
+        let mut config = Config::parse_from([
+            "transaction",
+            "--marketplace-url=",
+            "--marketplace-webhook-url= ",
+            "--marketplace-token=",
+        ]);
+        assert!(config.validate().is_err(), "an empty webhook URL as given");
+        config.transaction.drop_empty();
+        config.validate().expect("nothing set");
+        assert!(config.transaction.marketplace_url.is_none());
+        assert!(config.transaction.marketplace_token.is_none());
     }
 }
