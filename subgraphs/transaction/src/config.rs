@@ -111,10 +111,7 @@ impl TransactionSettings {
     /// Optional settings given as empty strings (`MARKETPLACE_URL=` in a compose
     /// file) are unset.
     pub fn drop_empty(&mut self) {
-        for value in [
-            &mut self.marketplace_url,
-            &mut self.marketplace_webhook_url,
-        ] {
+        for value in [&mut self.marketplace_url, &mut self.marketplace_webhook_url] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 *value = None;
             }

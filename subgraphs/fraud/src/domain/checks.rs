@@ -5,7 +5,7 @@
 
 use platform::Rupiah;
 use platform::db::{begin_write, is_unique_violation};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QuerySelect, Set,
@@ -63,11 +63,10 @@ impl FraudService {
                 message: "`userId` must not be empty.".into(),
             });
         }
-        if let Some(earlier) = self.earlier_check(&request).await? {
-            return Ok(earlier);
-        }
+        // A transaction is checked once (unique `transaction_id`): a repeated check
+        // fails to log and returns the first verdict.
         match self.decide_and_log(&request).await {
-            // The same transaction was checked concurrently and committed first.
+            // Checked before, or concurrently and committed first.
             Err(FraudError::Db(err)) if is_unique_violation(&err) => self
                 .earlier_check(&request)
                 .await?
@@ -140,15 +139,19 @@ impl FraudService {
                 )),
             });
         }
-        let day: Vec<i64> = mine()
+        // Summed by the database; cast because PostgreSQL sums BIGINT as NUMERIC.
+        let day: Option<i64> = mine()
             .filter(fraud_log::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
             .filter(fraud_log::Column::Status.ne(Verdict::Fraud.as_str()))
             .select_only()
-            .column(fraud_log::Column::Amount)
+            .column_as(
+                Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
+                "moved",
+            )
             .into_tuple()
-            .all(txn)
+            .one(txn)
             .await?;
-        let moved = Rupiah::new(day.iter().sum());
+        let moved = Rupiah::new(day.unwrap_or(0));
         let would_move = moved.checked_add(amount).unwrap_or(Rupiah::new(i64::MAX));
         if would_move > rules.daily_max_amount {
             return Ok(Decision {

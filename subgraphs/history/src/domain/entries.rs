@@ -41,44 +41,44 @@ impl HistoryService {
         conn: &C,
         entries: Vec<NewEntry>,
     ) -> Result<u64, HistoryError> {
-        let now = self.clock.now();
-        let mut inserted = 0;
-        for entry in entries {
-            let row = history_entry::ActiveModel {
-                id: Set(uuid::Uuid::now_v7().to_string()),
-                transaction_id: Set(entry.transaction_id),
-                user_id: Set(entry.user_id),
-                wallet_id: Set(entry.wallet_id),
-                counterparty_wallet_id: Set(entry.counterparty_wallet_id),
-                amount: Set(entry.amount.get()),
-                r#type: Set(entry.kind),
-                direction: Set(entry.direction.to_owned()),
-                status: Set(entry.status),
-                va_number: Set(entry.va_number),
-                reason: Set(entry.reason),
-                occurred_at: Set(entry.occurred_at),
-                recorded_at: Set(now),
-                source: Set(entry.source),
-            };
-            let result = history_entry::Entity::insert(row)
-                .on_conflict(
-                    OnConflict::columns([
-                        history_entry::Column::TransactionId,
-                        history_entry::Column::UserId,
-                        history_entry::Column::Direction,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(conn)
-                .await;
-            match result {
-                Ok(rows) => inserted += rows,
-                Err(sea_orm::DbErr::RecordNotInserted) => {}
-                Err(err) => return Err(err.into()),
-            }
+        if entries.is_empty() {
+            return Ok(0);
         }
-        Ok(inserted)
+        let now = self.clock.now();
+        let rows = entries.into_iter().map(|entry| history_entry::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            transaction_id: Set(entry.transaction_id),
+            user_id: Set(entry.user_id),
+            wallet_id: Set(entry.wallet_id),
+            counterparty_wallet_id: Set(entry.counterparty_wallet_id),
+            amount: Set(entry.amount.get()),
+            r#type: Set(entry.kind),
+            direction: Set(entry.direction.to_owned()),
+            status: Set(entry.status),
+            va_number: Set(entry.va_number),
+            reason: Set(entry.reason),
+            occurred_at: Set(entry.occurred_at),
+            recorded_at: Set(now),
+            source: Set(entry.source),
+        });
+        // One statement for all the entries of an event.
+        let result = history_entry::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([
+                    history_entry::Column::TransactionId,
+                    history_entry::Column::UserId,
+                    history_entry::Column::Direction,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(conn)
+            .await;
+        match result {
+            Ok(rows) => Ok(rows),
+            Err(sea_orm::DbErr::RecordNotInserted) => Ok(0),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// `user_id`'s visible entries, newest first.

@@ -2,6 +2,13 @@
 //! only — the algorithm is pinned, never taken from the token — with `kid`, `iss`,
 //! `aud`, `exp`/`nbf` (at most 60 s leeway) checked, keys from PEM files or from
 //! auth's JWKS, refetched (rate-limited) when a token names an unknown `kid`.
+//!
+//! A token whose signature checked out is remembered (by its SHA-256) with its
+//! claims until it expires, so the RSA work is done once per token and process, not
+//! once per request: a payment crosses four services with the same two tokens.
+//! Time and type are checked again on every use. A key withdrawn from the JWKS
+//! stops new tokens at once; tokens it already signed stay valid until they expire
+//! (at most 15 minutes), as they would in any process that had checked them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -48,6 +55,7 @@ pub enum TokenError {
 #[derive(Clone)]
 pub struct TokenVerifier {
     keys: Arc<KeyStore>,
+    verified: Arc<VerifiedTokens>,
     issuer: String,
     audience: String,
     service_audience: String,
@@ -128,6 +136,7 @@ impl TokenVerifier {
     fn new(config: &TokenConfig, keys: KeyStore, clock: SharedClock) -> Self {
         Self {
             keys: Arc::new(keys),
+            verified: Arc::new(VerifiedTokens::default()),
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
             service_audience: config.service_audience.clone(),
@@ -138,6 +147,31 @@ impl TokenVerifier {
 
     /// Verifies `token` and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let digest = VerifiedTokens::digest(token);
+        let claims = match self.verified.get(&digest) {
+            Some(claims) => claims,
+            None => {
+                let claims = self.verify_signature(token).await?;
+                self.verified
+                    .insert(digest, claims.clone(), self.clock.now().timestamp());
+                claims
+            }
+        };
+        self.check_time_and_type(&claims)?;
+        Ok(claims)
+    }
+
+    /// How many verified tokens are remembered.
+    pub fn remembered(&self) -> usize {
+        self.verified
+            .entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    /// The claims of `token` if its header, signature, issuer and audience are right.
+    async fn verify_signature(&self, token: &str) -> Result<Claims, TokenError> {
         let header = RawHeader::parse(token)?;
         // Pinned: the token's own `alg` is compared, never used to choose.
         if header.alg != "RS256" {
@@ -170,7 +204,10 @@ impl TokenVerifier {
                 _ => TokenError::Malformed,
             })?
             .claims;
+        Ok(claims)
+    }
 
+    fn check_time_and_type(&self, claims: &Claims) -> Result<(), TokenError> {
         let now = self.clock.now().timestamp();
         if now > claims.exp + self.leeway_secs {
             return Err(TokenError::Expired);
@@ -178,8 +215,7 @@ impl TokenVerifier {
         if claims.nbf.is_some_and(|nbf| nbf > now + self.leeway_secs) {
             return Err(TokenError::NotYetValid);
         }
-        self.check_type(&claims)?;
-        Ok(claims)
+        self.check_type(claims)
     }
 
     /// A user token must be for the public audience with a role; a service token for
@@ -217,6 +253,42 @@ impl TokenVerifier {
             Ok(token) => self.caller(token).await,
             Err(err) => Caller::Invalid(err),
         }
+    }
+}
+
+/// Tokens whose signature was verified, by SHA-256, with their claims.
+#[derive(Default)]
+struct VerifiedTokens {
+    entries: RwLock<HashMap<[u8; 32], Claims>>,
+}
+
+impl VerifiedTokens {
+    /// At most this many tokens are remembered; beyond, expired ones are dropped
+    /// first, then all.
+    const CAPACITY: usize = 16_384;
+
+    fn digest(token: &str) -> [u8; 32] {
+        use sha2::Digest;
+        sha2::Sha256::digest(token.as_bytes()).into()
+    }
+
+    fn get(&self, digest: &[u8; 32]) -> Option<Claims> {
+        self.entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(digest)
+            .cloned()
+    }
+
+    fn insert(&self, digest: [u8; 32], claims: Claims, now: i64) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= Self::CAPACITY {
+            entries.retain(|_, c| c.exp + MAX_LEEWAY_SECS as i64 >= now);
+            if entries.len() >= Self::CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(digest, claims);
     }
 }
 

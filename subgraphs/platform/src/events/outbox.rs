@@ -157,6 +157,10 @@ impl std::fmt::Debug for OutboxRelay {
     }
 }
 
+/// How long a woken relay waits for more events before its pass: under load a
+/// pass publishes many events with two statements instead of two per event.
+const WAKE_BATCH_WINDOW: Duration = Duration::from_millis(5);
+
 /// Longest wait between two attempts at one event.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
@@ -172,7 +176,10 @@ impl OutboxRelay {
             }
             tokio::select! {
                 () = shutdown.cancelled() => return,
-                () = self.wake.notified() => {}
+                () = self.wake.notified() => {
+                    // Events committed meanwhile go out in the same pass.
+                    tokio::time::sleep(WAKE_BATCH_WINDOW).await;
+                }
                 () = tokio::time::sleep(self.poll) => {}
             }
         }
@@ -193,15 +200,13 @@ impl OutboxRelay {
             .all(&self.db)
             .await?;
         let mut stats = RelayStats::default();
+        let mut published = Vec::new();
         for row in due {
             let attempts = row.attempts;
             let seq = row.seq;
             let envelope = Envelope::from(row);
             match self.bus.publish(&envelope).await {
-                Ok(()) => {
-                    self.mark_published(seq).await?;
-                    stats.published += 1;
-                }
+                Ok(()) => published.push(seq),
                 Err(err) => {
                     tracing::warn!(event.id = %envelope.id, topic = %envelope.topic, error = %err, "publish failed; will retry");
                     self.mark_failed(seq, attempts + 1, &err.to_string())
@@ -210,19 +215,30 @@ impl OutboxRelay {
                 }
             }
         }
+        // One statement for the pass; if it fails, the rows are published again
+        // (at-least-once) and consumers drop the duplicates.
+        self.mark_published(&published).await?;
+        stats.published = published.len();
         Ok(stats)
     }
 
-    async fn mark_published(&self, seq: i64) -> Result<(), DbErr> {
-        entity::ActiveModel {
-            seq: Set(seq),
-            published_at: Set(Some(self.clock.now())),
-            last_error: Set(None),
-            ..Default::default()
+    async fn mark_published(&self, seqs: &[i64]) -> Result<(), DbErr> {
+        if seqs.is_empty() {
+            return Ok(());
         }
-        .update(&self.db)
-        .await
-        .map(|_| ())
+        entity::Entity::update_many()
+            .col_expr(
+                entity::Column::PublishedAt,
+                sea_orm::sea_query::Expr::value(Some(self.clock.now())),
+            )
+            .col_expr(
+                entity::Column::LastError,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
+            )
+            .filter(entity::Column::Seq.is_in(seqs.iter().copied()))
+            .exec(&self.db)
+            .await
+            .map(|_| ())
     }
 
     async fn mark_failed(&self, seq: i64, attempts: i32, error: &str) -> Result<(), DbErr> {

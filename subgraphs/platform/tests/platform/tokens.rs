@@ -118,6 +118,37 @@ async fn expiry_is_checked_with_at_most_the_configured_leeway() {
 }
 
 #[tokio::test]
+async fn a_verified_token_is_remembered_but_its_time_is_checked_at_every_use() {
+    let clock = Arc::new(ManualClock::starting_now());
+    let verifier =
+        TokenVerifier::with_keys(&config(), vec![test_verification_key()], clock.clone());
+    let token = sign(&access_claims());
+    for _ in 0..3 {
+        assert!(verifier.verify(&token).await.is_ok());
+    }
+    assert_eq!(
+        verifier.remembered(),
+        1,
+        "one signature check for three uses"
+    );
+
+    // A changed signature is another token: checked, refused, not remembered.
+    let mut forged: Vec<String> = token.split('.').map(str::to_owned).collect();
+    forged[2] = URL_SAFE_NO_PAD.encode([7u8; 256]);
+    assert_eq!(
+        verifier.verify(&forged.join(".")).await,
+        Err(TokenError::Signature)
+    );
+    assert_eq!(verifier.remembered(), 1);
+
+    // Remembered or not, an expired token is refused.
+    clock.advance(chrono::Duration::seconds(
+        600 + config().leeway_secs as i64 + 5,
+    ));
+    assert_eq!(verifier.verify(&token).await, Err(TokenError::Expired));
+}
+
+#[tokio::test]
 async fn a_token_not_valid_yet_is_refused() {
     let mut claims = access_claims();
     claims.nbf = Some(Utc::now().timestamp() + 3600);

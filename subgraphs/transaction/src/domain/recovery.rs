@@ -56,7 +56,7 @@ impl TransactionService {
             tracing::warn!(transaction.id = %row.id, step = %row.step, "recovering a stalled transaction");
             match self.peers.wallet.void(&row.id).await {
                 Ok(settled) if settled.applied() => {
-                    self.complete(row).await?;
+                    self.complete(row, None).await?;
                     recovered.completed += 1;
                 }
                 Ok(_) => {

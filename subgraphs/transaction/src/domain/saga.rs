@@ -14,6 +14,10 @@
 //! 5. **Record and announce**: `SUCCESS`, the invoice paid, callbacks to the
 //!    marketplace or merchant, and the event — in one database transaction.
 //!
+//! Once asked, a transaction runs to its end in a task of its own: a client that
+//! hangs up (a dropped mobile connection, a router timeout) does not stop it half
+//! way, and its retry with the same key gets the outcome.
+//!
 //! A failure after step 2 compensates — the VA is released, nothing has moved — and
 //! ends the row `FAILED` or `REJECTED` with a code and reason. A process that dies
 //! mid-way leaves the row `PENDING`; recovery settles it (see `recovery`).
@@ -23,12 +27,14 @@
 //! key is `CONFLICT`; concurrent duplicates race on the unique key, and only one
 //! moves money.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use platform::db::{begin_write, is_unique_violation};
 use platform::{ErrorCode, Rupiah};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use tracing::Instrument as _;
 
 use super::TransactionService;
 use super::clients::{Movement, WalletView};
@@ -44,6 +50,8 @@ struct Plan {
     to_wallet_id: Option<String>,
     to_user_id: Option<String>,
     merchant_id: Option<String>,
+    /// The merchant an invoice is paid to, as read when validating.
+    payee: Option<merchant::Model>,
     va_kind: Option<&'static str>,
 }
 
@@ -64,8 +72,26 @@ const DUPLICATE_WAIT: Duration = Duration::from_secs(15);
 const POST_ATTEMPTS: u32 = 3;
 
 impl TransactionService {
-    /// Runs a transaction for `payer_id`: see the module documentation.
-    pub async fn create(
+    /// Runs a transaction for `payer_id` to its end, even if the caller stops
+    /// waiting (see the module documentation).
+    pub async fn submit(
+        self: &Arc<Self>,
+        payer_id: &str,
+        raw: RawTransaction,
+    ) -> Result<transaction::Model, TransactionError> {
+        let service = self.clone();
+        let payer_id = payer_id.to_owned();
+        tokio::spawn(
+            async move { service.create(&payer_id, raw).await }
+                .instrument(tracing::Span::current()),
+        )
+        .await
+        .map_err(|err| TransactionError::Internal(format!("the transaction task failed: {err}")))?
+    }
+
+    /// Runs a transaction for `payer_id` in the caller's task: see the module
+    /// documentation and [`Self::submit`].
+    async fn create(
         &self,
         payer_id: &str,
         raw: RawTransaction,
@@ -88,13 +114,14 @@ impl TransactionService {
             Err(err) => return Err(err),
         };
         self.crash_point(CrashPoint::Started);
-        self.run(started).await
+        self.run(started, plan.payee).await
     }
 
     /// Steps 3–5 for a started transaction.
     async fn run(
         &self,
         started: transaction::Model,
+        payee: Option<merchant::Model>,
     ) -> Result<transaction::Model, TransactionError> {
         let kind = Kind::parse(&started.r#type).unwrap_or(Kind::Payment);
         let amount = Rupiah::new(started.amount);
@@ -139,7 +166,7 @@ impl TransactionService {
             },
         }
         self.crash_point(CrashPoint::MoneyMoved);
-        self.complete(checked).await
+        self.complete(checked, payee).await
     }
 
     /// Step 1: everything that can be refused before anything is written.
@@ -209,10 +236,11 @@ impl TransactionService {
             .filter(|m| m.active)
             .ok_or(TransactionError::UnknownVa)?;
         Ok(Plan {
-            to_wallet_id: Some(payee.settlement_wallet_id),
-            to_user_id: Some(payee.settlement_user_id),
-            merchant_id: Some(payee.id),
+            to_wallet_id: Some(payee.settlement_wallet_id.clone()),
+            to_user_id: Some(payee.settlement_user_id.clone()),
+            merchant_id: Some(payee.id.clone()),
             va_kind: Some(va_kind::INVOICE),
+            payee: Some(payee),
         })
     }
 
@@ -356,10 +384,12 @@ impl TransactionService {
         MoneyOutcome::Unknown
     }
 
-    /// Step 5: the transaction succeeded.
+    /// Step 5: the transaction succeeded. `payee`: the invoice's merchant when
+    /// already read (else it is read here).
     pub(crate) async fn complete(
         &self,
         row: transaction::Model,
+        payee: Option<merchant::Model>,
     ) -> Result<transaction::Model, TransactionError> {
         let now = self.now();
         let txn = begin_write(&self.db).await?;
@@ -381,7 +411,7 @@ impl TransactionService {
                 .exec(&txn)
                 .await?;
         }
-        let callbacks = self.callbacks_for(&txn, &done).await?;
+        let callbacks = self.callbacks_for(&txn, &done, payee).await?;
         self.outbox.enqueue(&txn, events::ended(&done)).await?;
         txn.commit().await?;
         self.outbox.wake();
@@ -473,14 +503,9 @@ impl TransactionService {
             .col_expr(transaction::Column::CompletedAt, Expr::value(Some(now)))
             .filter(transaction::Column::Id.eq(id))
             .filter(transaction::Column::Status.eq(status::PENDING))
-            .exec(txn)
+            .exec_with_returning(txn)
             .await?;
-        if updated.rows_affected == 0 {
-            return Ok(None);
-        }
-        Ok(transaction::Entity::find_by_id(id.to_owned())
-            .one(txn)
-            .await?)
+        Ok(updated.into_iter().next())
     }
 
     /// Queues the callbacks a successful payment owes; returns how many.
@@ -488,6 +513,7 @@ impl TransactionService {
         &self,
         txn: &DatabaseTransaction,
         done: &transaction::Model,
+        payee: Option<merchant::Model>,
     ) -> Result<usize, TransactionError> {
         let Some(va) = &done.va_number else {
             return Ok(0);
@@ -522,9 +548,10 @@ impl TransactionService {
                 }
             }
             Some(va_kind::INVOICE) => {
-                let payee = match &done.merchant_id {
-                    Some(id) => merchant::Entity::find_by_id(id.clone()).one(txn).await?,
-                    None => None,
+                let payee = match (&done.merchant_id, payee) {
+                    (Some(id), Some(known)) if known.id == *id => Some(known),
+                    (Some(id), _) => merchant::Entity::find_by_id(id.clone()).one(txn).await?,
+                    (None, _) => None,
                 };
                 if let Some(payee) = payee
                     && let Some(url) = payee.callback_url

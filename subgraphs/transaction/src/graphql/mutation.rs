@@ -38,7 +38,7 @@ impl Mutation {
             idempotency_key: input.idempotency_key,
             header_key: RequestMeta::of(ctx).idempotency_key.clone(),
         };
-        let row = service(ctx)?.create(&payer.user_id, raw).await?;
+        let row = service(ctx)?.submit(&payer.user_id, raw).await?;
         Ok(Some(row.into()))
     }
 

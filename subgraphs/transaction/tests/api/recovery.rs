@@ -283,3 +283,81 @@ async fn a_crash_after_the_money_moved_is_completed_without_moving_it_twice() {
     assert_eq!(system.balance(&crashed.payer_wallet).await, 60_000);
     drop(restarted);
 }
+
+/// Forwards to the fraud subgraph at `fraud` after `delay`: a slow risk check.
+async fn slow_fraud(fraud: std::net::SocketAddr, delay: Duration) -> std::net::SocketAddr {
+    use axum::http::{HeaderMap, header};
+    let forward = move |headers: HeaderMap, body: axum::body::Bytes| async move {
+        tokio::time::sleep(delay).await;
+        let mut request = platform::http_client::client()
+            .post(format!("http://{fraud}/graphql"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body);
+        if let Some(authorization) = headers.get(header::AUTHORIZATION) {
+            request = request.header(header::AUTHORIZATION, authorization);
+        }
+        let answer = request.send().await.expect("fraud answers");
+        (
+            [(header::CONTENT_TYPE, "application/json")],
+            answer.bytes().await.expect("a body"),
+        )
+    };
+    let app = axum::Router::new().route("/graphql", axum::routing::post(forward));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[tokio::test]
+async fn a_client_that_hangs_up_does_not_stop_its_payment() {
+    let mut system = crate::helpers::spawn_system_with(crate::helpers::Options {
+        start_transaction: false,
+        ..Default::default()
+    })
+    .await;
+    let slow = slow_fraud(system.fraud, Duration::from_millis(400)).await;
+    system.transaction_config.transaction.fraud_url = format!("http://{slow}/graphql");
+    system.start_transaction().await;
+    let (token, wallet) = system.funded_user("naruto", 100_000).await;
+    let (key, settlement, _) = system.merchant("tokoku", None).await;
+    let va = system.va(&key, 30_000).await;
+
+    // The client gives up while fraud is still thinking.
+    let impatient = platform::http_client::builder()
+        .timeout(Duration::from_millis(150))
+        .build()
+        .expect("a client");
+    let sent = impatient
+        .post(format!("http://{}/graphql", system.transaction))
+        .bearer_auth(&token)
+        .json(&json!({
+            "query": "mutation($i: TransactionInput!) { createTransaction(input: $i) { status } }",
+            "variables": { "i": { "walletId": wallet, "amount": 30_000, "type": "PAYMENT", "vaNumber": va } },
+        }))
+        .send()
+        .await;
+    assert!(sent.is_err(), "the client hung up: {sent:?}");
+
+    // The payment goes on without it (recovery would take 30 s).
+    let started = Instant::now();
+    let row = loop {
+        let rows = system.transactions().await;
+        if let Some(row) = rows
+            .into_iter()
+            .find(|t| t.r#type == "PAYMENT" && t.status != "PENDING")
+        {
+            break row;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the payment stopped when its client left"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(row.status, "SUCCESS", "{row:?}");
+    assert_eq!(system.balance(&wallet).await, 70_000);
+    assert_eq!(system.balance(&settlement).await, 30_000);
+}

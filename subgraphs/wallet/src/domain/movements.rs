@@ -169,13 +169,11 @@ impl WalletService {
         fingerprint: &str,
     ) -> Result<Posting, WalletError> {
         let key = request.idempotency_key.as_str();
-        if let Some(replayed) = self.replay(key, fingerprint).await? {
-            return Ok(replayed);
-        }
         // Owners and kinds never change, so they are read before locking to plan
         // the locks.
-        let debit = self.planned_side(request.debit.as_ref()).await?;
-        let credit = self.planned_side(request.credit.as_ref()).await?;
+        let (debit, credit) = self
+            .planned_sides(request.debit.as_ref(), request.credit.as_ref())
+            .await?;
         let limited_owner = credit.as_ref().and_then(|c| {
             let from_elsewhere = debit.as_ref().is_none_or(|d| d.owner_id != c.owner_id);
             (c.kind == kind::PERSONAL && from_elsewhere).then(|| c.owner_id.clone())
@@ -250,20 +248,35 @@ impl WalletService {
         })
     }
 
-    /// The wallet of a side, checked against the owner the caller acts for.
-    async fn planned_side(
+    /// The wallets of both sides (one query), each checked against the owner the
+    /// caller acts for.
+    async fn planned_sides(
         &self,
-        side: Option<&Side>,
-    ) -> Result<Option<wallet::Model>, WalletError> {
-        let Some(side) = side else { return Ok(None) };
-        let found = self
-            .find_wallet(&side.wallet_id)
-            .await?
-            .ok_or(WalletError::NoSuchWallet)?;
-        match &side.owner_id {
-            Some(owner) if *owner != found.owner_id => Err(WalletError::WalletNotFound),
-            _ => Ok(Some(found)),
-        }
+        debit: Option<&Side>,
+        credit: Option<&Side>,
+    ) -> Result<(Option<wallet::Model>, Option<wallet::Model>), WalletError> {
+        let ids: Vec<&str> = [debit, credit]
+            .into_iter()
+            .flatten()
+            .map(|side| side.wallet_id.as_str())
+            .collect();
+        let found = wallet::Entity::find()
+            .filter(wallet::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?;
+        let planned = |side: Option<&Side>| -> Result<Option<wallet::Model>, WalletError> {
+            let Some(side) = side else { return Ok(None) };
+            let wallet = found
+                .iter()
+                .find(|w| w.id == side.wallet_id)
+                .cloned()
+                .ok_or(WalletError::NoSuchWallet)?;
+            match &side.owner_id {
+                Some(owner) if *owner != wallet.owner_id => Err(WalletError::WalletNotFound),
+                _ => Ok(Some(wallet)),
+            }
+        };
+        Ok((planned(debit)?, planned(credit)?))
     }
 
     /// Refuses a credit of `amount` that would take the owner past their caps.
