@@ -3,6 +3,10 @@ use std::io::Write;
 use clap::Parser;
 use dompet_sawit::{Args, System, banner};
 
+/// mimalloc: the services allocate many small, short-lived buffers per request.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();

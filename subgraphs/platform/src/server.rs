@@ -21,12 +21,19 @@ pub fn local_addr(listener: &TcpListener) -> SocketAddr {
 }
 
 /// Serves `router` on `listener` until `shutdown` is cancelled, then lets requests in
-/// flight finish.
+/// flight finish. Answers are sent at once (`TCP_NODELAY`), not held back for the
+/// client's acknowledgement of an earlier segment.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %err, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await
