@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 ROUTER = urlsplit(os.environ["BENCH_ROUTER_URL"])
-PAYERS = int(os.environ.get("BENCH_PAYERS", "64"))
+PAYERS = int(os.environ.get("BENCH_PAYERS", "500"))
 MERCHANTS = int(os.environ.get("BENCH_MERCHANTS", "1"))
 INVOICES = int(os.environ.get("BENCH_INVOICES", "40000"))
 AMOUNT = int(os.environ.get("BENCH_AMOUNT", "10000"))
