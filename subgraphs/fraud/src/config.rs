@@ -99,11 +99,7 @@ mod tests {
 
     #[test]
     fn local_defaults_are_the_documented_flag_defaults() {
-        use clap::{CommandFactory, FromArgMatches};
-        let matches = Config::command()
-            .mut_args(|arg| arg.env(None))
-            .get_matches_from(["fraud"]);
-        let parsed = Config::from_arg_matches(&matches).expect("defaults parse");
+        let parsed: Config = platform::config::flag_defaults();
         assert_eq!(format!("{parsed:?}"), format!("{:?}", Config::local()));
     }
 

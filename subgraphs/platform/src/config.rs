@@ -158,6 +158,17 @@ pub struct EventConfig {
     pub relay_enabled: bool,
 }
 
+/// What `C` parses to from its flag defaults alone, the environment ignored: the
+/// `local()` constructors are tested against it, so the two cannot drift apart.
+pub fn flag_defaults<C: clap::Parser>() -> C {
+    let command = C::command();
+    let name = command.get_name().to_owned();
+    let matches = command
+        .mut_args(|arg| arg.env(None))
+        .get_matches_from([name]);
+    C::from_arg_matches(&matches).expect("the flag defaults parse")
+}
+
 impl CommonConfig {
     /// Local defaults, without reading the environment (tests, the launcher).
     pub fn local() -> Self {
@@ -221,9 +232,9 @@ pub struct ConfigError(pub String);
 
 #[cfg(test)]
 mod tests {
-    use clap::{CommandFactory, FromArgMatches, Parser};
+    use clap::Parser;
 
-    use super::CommonConfig;
+    use super::{CommonConfig, flag_defaults};
 
     #[derive(Debug, Parser)]
     struct Cli {
@@ -233,13 +244,7 @@ mod tests {
 
     #[test]
     fn local_defaults_are_the_documented_flag_defaults() {
-        // Environment variables are ignored here, so the test sees clap's defaults.
-        let matches = Cli::command()
-            .mut_args(|arg| arg.env(None))
-            .get_matches_from(["test"]);
-        let parsed = Cli::from_arg_matches(&matches)
-            .expect("defaults parse")
-            .common;
+        let parsed = flag_defaults::<Cli>().common;
         assert_eq!(
             format!("{parsed:?}"),
             format!("{:?}", CommonConfig::local())

@@ -25,17 +25,11 @@ async fn the_contract_has_seed_001s_operations_and_hides_the_check() {
     let sdl = fraud::graphql::sdl();
     for line in [
         "getFraudLogs(",
-        "): [FraudLog]
-",
-        "deleteFraudLog(logId: String!): String
-",
+        "): [FraudLog]\n",
+        "deleteFraudLog(logId: String!): String\n",
         "is_fraud: Boolean!",
     ] {
-        assert!(
-            sdl.contains(line),
-            "missing `{line}` in
-{sdl}"
-        );
+        assert!(sdl.contains(line), "missing `{line}` in\n{sdl}");
     }
     let check = sdl
         .lines()

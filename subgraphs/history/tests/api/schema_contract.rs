@@ -29,11 +29,7 @@ async fn the_contract_has_seed_001s_operations_and_hides_add_history() {
         "deleteHistory(historyId: String!): Boolean\n",
         "type User @key(fields: \"user_id\")",
     ] {
-        assert!(
-            sdl.contains(line),
-            "missing `{line}` in
-{sdl}"
-        );
+        assert!(sdl.contains(line), "missing `{line}` in\n{sdl}");
     }
     let add = sdl
         .lines()
