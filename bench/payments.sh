@@ -28,6 +28,9 @@
 #   BENCH_PG           PostgreSQL server (databases bench_pay_* are made there)
 #                      [postgres://postgres@127.0.0.1:5432]
 #   BENCH_POOL         connections per service to its database       [4]
+#   BENCH_PG_SOCKET    directory of the server's Unix socket, which the services then
+#                      connect through; "" for TCP without TLS
+#                      [/var/run/postgresql when BENCH_PG is the default and the socket is there]
 #   BENCH_BUS_URL      nats://… to run events over NATS JetStream    [in-process]
 #   BENCH_ROUTERS      "ours hive" or one of them                    [both]
 #   HIVE_ROUTER        the hive_router binary  [hive_router on PATH, else ~/.cargo/bin/hive_router]
@@ -53,6 +56,10 @@ export BENCH_INVOICES=${BENCH_INVOICES:-70000}
 export BENCH_AMOUNT=10000
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 POOL=${BENCH_POOL:-4}
+if [ -z "${BENCH_PG_SOCKET+set}" ] && [ -z "${BENCH_PG:-}" ] && [ -S /var/run/postgresql/.s.PGSQL.5432 ]; then
+    BENCH_PG_SOCKET=/var/run/postgresql
+fi
+SOCKET=${BENCH_PG_SOCKET:-}
 ROUTERS=${BENCH_ROUTERS:-"ours hive"}
 BASE_PORT=18000
 HIVE_PORT=18010
@@ -95,8 +102,10 @@ for service in $SERVICES; do
         -c "drop database if exists bench_pay_$service with (force)" \
         -c "create database bench_pay_$service" >/dev/null
 done
-# The databases are on this machine: no TLS on loopback.
-db() { echo "$PG/bench_pay_$1?sslmode=disable"; }
+# The databases are on this machine: through its Unix socket, else TCP without TLS.
+db() {
+    if [ -n "$SOCKET" ]; then echo "$PG/bench_pay_$1?host=$SOCKET"; else echo "$PG/bench_pay_$1?sslmode=disable"; fi
+}
 sql() { psql "$(db "$1")" -Atc "$2"; }
 
 # CPU seconds (user + system) used so far by the processes named $1.
@@ -241,7 +250,7 @@ mkdir -p bench/results
 {
     echo "Payments benchmark, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
     echo
-    echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); PostgreSQL $(psql "$PG/postgres" -Atc 'show server_version'), events ${BENCH_BUS_URL:-in-process}"
+    echo "Machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); PostgreSQL $(psql "$PG/postgres" -Atc 'show server_version') (${SOCKET:+Unix socket }${SOCKET:-TCP}), events ${BENCH_BUS_URL:-in-process}"
     echo "Load: wrk closed loop, each client one connection; ${WARMUP} s warm-up, ${DURATION} s measured; $BENCH_PAYERS payers, $BENCH_MERCHANTS merchant(s), Rp $BENCH_AMOUNT per invoice; everything shares the machine."
     echo
     [[ " $ROUTERS " == *" hive "* ]] && echo "Hive Router: $HIVE_ROUTER"

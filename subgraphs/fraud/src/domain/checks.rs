@@ -5,10 +5,10 @@
 
 use platform::Rupiah;
 use platform::db::{begin_write, is_unique_violation};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 
 use super::FraudService;
@@ -121,12 +121,29 @@ impl FraudService {
                 )),
             });
         }
-        let mine =
-            || fraud_log::Entity::find().filter(fraud_log::Column::UserId.eq(&request.user_id));
-        let recent = mine()
-            .filter(fraud_log::Column::CreatedAt.gt(now - rules.velocity_window))
-            .count(txn)
-            .await?;
+        // The velocity count and the day's amount, in one query over the user's
+        // logs since the earlier of the two windows' starts.
+        let window_start = now - rules.velocity_window;
+        let day_start = now - chrono::Duration::hours(24);
+        let recent = Expr::case(fraud_log::Column::CreatedAt.gt(window_start), 1).finally(0);
+        let moved = Expr::case(
+            fraud_log::Column::CreatedAt
+                .gt(day_start)
+                .and(fraud_log::Column::Status.ne(Verdict::Fraud.as_str())),
+            Expr::col(fraud_log::Column::Amount),
+        )
+        .finally(0);
+        let (recent, moved): (i64, i64) = fraud_log::Entity::find()
+            .filter(fraud_log::Column::UserId.eq(&request.user_id))
+            .filter(fraud_log::Column::CreatedAt.gt(Ord::min(window_start, day_start)))
+            .select_only()
+            .column_as(total(recent), "recent")
+            .column_as(total(moved), "moved")
+            .into_tuple()
+            .one(txn)
+            .await?
+            .unwrap_or((0, 0));
+        let recent = u64::try_from(recent).unwrap_or(0);
         if recent >= rules.velocity_max_count {
             return Ok(Decision {
                 verdict: Verdict::Fraud,
@@ -139,19 +156,7 @@ impl FraudService {
                 )),
             });
         }
-        // Summed by the database; cast because PostgreSQL sums BIGINT as NUMERIC.
-        let day: Option<i64> = mine()
-            .filter(fraud_log::Column::CreatedAt.gt(now - chrono::Duration::hours(24)))
-            .filter(fraud_log::Column::Status.ne(Verdict::Fraud.as_str()))
-            .select_only()
-            .column_as(
-                Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
-                "moved",
-            )
-            .into_tuple()
-            .one(txn)
-            .await?;
-        let moved = Rupiah::new(day.unwrap_or(0));
+        let moved = Rupiah::new(moved);
         let would_move = moved.checked_add(amount).unwrap_or(Rupiah::new(i64::MAX));
         if would_move > rules.daily_max_amount {
             return Ok(Decision {
@@ -203,6 +208,15 @@ impl FraudService {
 }
 
 /// Creates (if needed) and locks the user's profile row until `txn` ends.
+/// `SUM(expr)` as a BIGINT, 0 over no rows (PostgreSQL sums BIGINT as NUMERIC).
+fn total(expr: impl Into<Expr>) -> Expr {
+    Func::cast_as(
+        Func::coalesce([Expr::expr(Func::sum(expr.into())), Expr::val(0)]),
+        Alias::new("BIGINT"),
+    )
+    .into()
+}
+
 async fn lock_profile(
     txn: &DatabaseTransaction,
     user_id: &str,

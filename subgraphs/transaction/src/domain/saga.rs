@@ -2,9 +2,10 @@
 //!
 //! 1. **Validate** (nothing written): the request's shape; the payer owns the wallet;
 //!    the recipient wallet exists; the VA is billed for exactly this amount.
-//! 2. **Start**: the transaction row (`PENDING`, step `STARTED`) and the VA claim in
-//!    one database transaction. The row's id is the idempotency key of its money
-//!    movement at the wallet.
+//! 2. **Start**: the transaction row (`PENDING`, step `STARTED`), one `INSERT`. It
+//!    claims the VA: a unique index covers the VAs of transactions paying or having
+//!    paid them. The row's id is the idempotency key of its money movement at the
+//!    wallet.
 //! 3. **Fraud check**: `FRAUD` ends it `REJECTED`; else step `FRAUD_CHECKED`.
 //! 4. **Move the money**: one movement at the wallet (debit, credit, or both for a
 //!    transfer or merchant payment), posted once under the transaction's id. The
@@ -41,7 +42,7 @@ use super::clients::{Movement, WalletView};
 use super::events;
 use super::values::{Kind, NewTransaction, RawTransaction, VaNumber, status, step, va_kind};
 use crate::config::CrashPoint;
-use crate::db::entities::{callback, invoice, merchant, transaction, va_claim};
+use crate::db::entities::{callback, invoice, merchant, transaction};
 use crate::error::TransactionError;
 
 /// What validation learned: who is credited and how the VA is paid.
@@ -277,7 +278,7 @@ impl TransactionService {
         })
     }
 
-    /// Step 2: the row and the VA claim, together.
+    /// Step 2: the row, which claims the VA (see the module documentation).
     async fn start(
         &self,
         payer_id: &str,
@@ -286,10 +287,8 @@ impl TransactionService {
         plan: &Plan,
     ) -> Result<transaction::Model, TransactionError> {
         let now = self.now();
-        let id = uuid::Uuid::now_v7().to_string();
-        let txn = begin_write(&self.db).await?;
-        let row = transaction::ActiveModel {
-            id: Set(id.clone()),
+        Ok(transaction::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
             user_id: Set(payer_id.to_owned()),
             wallet_id: Set(request.wallet_id.clone()),
             to_wallet_id: Set(plan.to_wallet_id.clone()),
@@ -314,19 +313,8 @@ impl TransactionService {
             completed_at: Set(None),
             recovery_attempts: Set(0),
         }
-        .insert(&txn)
-        .await?;
-        if let Some(va) = &request.va_number {
-            va_claim::ActiveModel {
-                va_number: Set(va.as_str().to_owned()),
-                transaction_id: Set(id),
-                claimed_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        txn.commit().await?;
-        Ok(row)
+        .insert(&self.db)
+        .await?)
     }
 
     async fn fraud_checked(
@@ -441,8 +429,8 @@ impl TransactionService {
         self.finish(row, status::FAILED, code, &message).await
     }
 
-    /// Ends a started transaction `FAILED` or `REJECTED`: nothing moved, the VA is
-    /// released; returns the recorded failure as the error.
+    /// Ends a started transaction `FAILED` or `REJECTED`: nothing moved, and the VA
+    /// is released by the status change; returns the recorded failure as the error.
     pub(crate) async fn finish(
         &self,
         row: transaction::Model,
@@ -465,10 +453,6 @@ impl TransactionService {
             txn.rollback().await?;
             return self.outcome_of(&row.id).await;
         };
-        va_claim::Entity::delete_many()
-            .filter(va_claim::Column::TransactionId.eq(done.id.as_str()))
-            .exec(&txn)
-            .await?;
         self.outbox.enqueue(&txn, events::ended(&done)).await?;
         txn.commit().await?;
         self.outbox.wake();

@@ -79,3 +79,31 @@ async fn parallel_transfers_both_ways_neither_deadlock_nor_lose_money() {
     assert_eq!(system.balance(&a).await, 1_000_000);
     assert_eq!(system.balance(&b).await, 1_000_000);
 }
+
+#[tokio::test]
+async fn an_invoice_paid_by_twenty_requests_at_once_is_paid_once() {
+    let system = spawn_system().await;
+    let (key, settlement, _) = system.merchant("tokoku", None).await;
+    let va = system.va(&key, 10_000).await;
+    let mut payers = Vec::new();
+    for name in ["naruto", "sasuke", "sakura", "kakashi"] {
+        payers.push(system.funded_user(name, 100_000).await);
+    }
+    let answers: Vec<Value> = join_all((0..20).map(|i| {
+        let (token, wallet) = &payers[i % payers.len()];
+        system.create(
+            token,
+            json!({ "walletId": wallet, "amount": 10_000, "type": "PAYMENT", "vaNumber": va }),
+        )
+    }))
+    .await;
+    let paid = answers.iter().filter(|b| outcome(b) == "OK").count();
+    let taken = answers.iter().filter(|b| outcome(b) == "CONFLICT").count();
+    assert_eq!((paid, taken), (1, 19), "{answers:?}");
+    assert_eq!(system.balance(&settlement).await, 10_000);
+    let mut charged = 0;
+    for (_, wallet) in &payers {
+        charged += 100_000 - system.balance(wallet).await;
+    }
+    assert_eq!(charged, 10_000, "one payer was charged, once");
+}

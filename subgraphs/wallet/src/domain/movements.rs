@@ -2,10 +2,12 @@
 //! transfer), in one database transaction, once per idempotency key.
 //!
 //! - **Atomic and race-free.** The rows a movement touches are locked in one global
-//!   order — the credited owner's row, then the wallets by id — so concurrent
-//!   movements queue instead of deadlocking, and a debit sees the balance no other
-//!   debit can change before it commits. N concurrent debits against a balance that
-//!   covers k of them give exactly k successes.
+//!   order — the credited owner's row, the movement's key, then the wallets by id
+//!   with merchants' settlement wallets last — so concurrent movements queue
+//!   instead of deadlocking. A balance changes by one `UPDATE … RETURNING` that
+//!   refuses to go below zero, so N concurrent debits against a balance that
+//!   covers k of them give exactly k successes, and the busiest rows (a merchant
+//!   paid by everyone) stay locked for as few statements as possible.
 //! - **Audited.** Every balance change is a ledger entry with the balance before and
 //!   after; a balance is always the sum of its credits minus its debits.
 //! - **Idempotent.** The first request with a key posts; a repeat returns the posted
@@ -22,8 +24,7 @@ use platform::Rupiah;
 use platform::db::{begin_write, is_unique_violation};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -168,9 +169,8 @@ impl WalletService {
         request: &MovementRequest,
         fingerprint: &str,
     ) -> Result<Posting, WalletError> {
-        let key = request.idempotency_key.as_str();
-        // Owners and kinds never change, so they are read before locking to plan
-        // the locks.
+        // Owners and kinds never change once a wallet takes part in payments, so
+        // they are read before the database transaction, to plan the locks.
         let (debit, credit) = self
             .planned_sides(request.debit.as_ref(), request.credit.as_ref())
             .await?;
@@ -178,69 +178,25 @@ impl WalletService {
             let from_elsewhere = debit.as_ref().is_none_or(|d| d.owner_id != c.owner_id);
             (c.kind == kind::PERSONAL && from_elsewhere).then(|| c.owner_id.clone())
         });
+        let amount = request.amount;
 
         let txn = begin_write(&self.db).await?;
-        // Another request with this key may have committed since the first look.
-        if let Some(existing) = find_movement(&txn, key).await? {
-            txn.rollback().await?;
-            return self.replayed(existing, fingerprint).await;
-        }
         if let Some(owner_id) = &limited_owner {
             lock_owner(&txn, owner_id).await?;
-        }
-        let mut ids: Vec<&str> = [&debit, &credit]
-            .into_iter()
-            .flatten()
-            .map(|w| w.id.as_str())
-            .collect();
-        ids.sort_unstable();
-        let locked = wallet::Entity::find()
-            .filter(wallet::Column::Id.is_in(ids))
-            .order_by_asc(wallet::Column::Id)
-            .lock_exclusive()
-            .all(&txn)
-            .await?;
-        let current = |id: &str| {
-            locked
-                .iter()
-                .find(|w| w.id == id)
-                .cloned()
-                .ok_or(WalletError::NoSuchWallet)
-        };
-        let debit = match &debit {
-            Some(planned) => Some(open_wallet(current(&planned.id)?)?),
-            None => None,
-        };
-        let credit = match &credit {
-            Some(planned) => Some(open_wallet(current(&planned.id)?)?),
-            None => None,
-        };
-        let amount = request.amount;
-        if let Some(from) = &debit
-            && from.balance < amount.get()
-        {
-            return Err(WalletError::InsufficientFunds {
-                balance: Rupiah::new(from.balance),
-                amount,
-            });
-        }
-        let month = wib_month(self.now());
-        if let Some(owner_id) = &limited_owner {
+            let month = wib_month(self.now());
             self.check_caps(&txn, owner_id, &month, amount).await?;
-        }
-
-        let posted = self
-            .apply(&txn, request, fingerprint, debit.as_ref(), credit.as_ref())
-            .await?;
-        if let Some(owner_id) = &limited_owner {
             add_incoming(&txn, owner_id, &month, amount).await?;
         }
+        // The key is claimed before any balance is touched: a concurrent request
+        // with the same key waits here for this one to end, then fails on the
+        // unique key and replays it (see `post`).
+        let posted = self
+            .claim_key(&txn, request, fingerprint, &debit, &credit)
+            .await?;
+        let wallets = self
+            .apply(&txn, request, &posted, debit.as_ref(), credit.as_ref())
+            .await?;
         txn.commit().await?;
-        let wallets = [debit, credit]
-            .into_iter()
-            .flatten()
-            .map(|w| after(w, &posted))
-            .collect();
         Ok(Posting {
             movement: posted,
             wallets,
@@ -316,75 +272,91 @@ impl WalletService {
         Ok(())
     }
 
-    /// Writes the balances, the ledger entries and the movement.
-    async fn apply(
+    /// The movement row, under its unique key.
+    async fn claim_key(
         &self,
         txn: &DatabaseTransaction,
         request: &MovementRequest,
         fingerprint: &str,
+        debit: &Option<wallet::Model>,
+        credit: &Option<wallet::Model>,
+    ) -> Result<movement::Model, WalletError> {
+        Ok(movement::ActiveModel {
+            id: Set(uuid::Uuid::now_v7().to_string()),
+            idempotency_key: Set(request.idempotency_key.as_str().to_owned()),
+            request_hash: Set(Some(fingerprint.to_owned())),
+            state: Set(movement_state::APPLIED.to_owned()),
+            category: Set(Some(request.category.as_str().to_owned())),
+            amount: Set(request.amount.get()),
+            debit_wallet_id: Set(debit.as_ref().map(|w| w.id.clone())),
+            credit_wallet_id: Set(credit.as_ref().map(|w| w.id.clone())),
+            reference: Set(request.reference.clone()),
+            actor: Set(request.actor.clone()),
+            created_at: Set(self.now()),
+        }
+        .insert(txn)
+        .await?)
+    }
+
+    /// Changes the balances in the global lock order and writes their ledger
+    /// entries; returns the wallets as they are now. Each balance is changed by
+    /// one `UPDATE … RETURNING` that takes the row lock, checks the wallet is open
+    /// (and, for a debit, covers the amount) and reads the new balance, so the
+    /// busiest row — a merchant's settlement wallet, locked last — stays locked
+    /// for the fewest statements.
+    async fn apply(
+        &self,
+        txn: &DatabaseTransaction,
+        request: &MovementRequest,
+        posted: &movement::Model,
         debit: Option<&wallet::Model>,
         credit: Option<&wallet::Model>,
-    ) -> Result<movement::Model, WalletError> {
-        let now = self.now();
+    ) -> Result<Vec<wallet::Model>, WalletError> {
         let amount = request.amount.get();
-        let movement_id = uuid::Uuid::now_v7().to_string();
+        let mut sides: Vec<(&wallet::Model, i64, &str)> = [
+            debit.map(|w| (w, -amount, direction::DEBIT)),
+            credit.map(|w| (w, amount, direction::CREDIT)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        sides.sort_by(|a, b| lock_order(a.0).cmp(&lock_order(b.0)));
+        let mut wallets = Vec::with_capacity(2);
         let mut entries = Vec::with_capacity(2);
-        for (wallet, signed, dir) in [
-            (debit, -amount, direction::DEBIT),
-            (credit, amount, direction::CREDIT),
-        ] {
-            let Some(wallet) = wallet else { continue };
+        for (planned, signed, dir) in sides {
             let mut update = wallet::Entity::update_many()
                 .col_expr(
                     wallet::Column::Balance,
                     Expr::col(wallet::Column::Balance).add(signed),
                 )
-                .col_expr(wallet::Column::UpdatedAt, Expr::value(now))
-                .filter(wallet::Column::Id.eq(wallet.id.as_str()));
+                .col_expr(wallet::Column::UpdatedAt, Expr::value(posted.created_at))
+                .filter(wallet::Column::Id.eq(planned.id.as_str()))
+                .filter(wallet::Column::Status.eq(status::ACTIVE));
             if signed < 0 {
-                // Belt and braces: the row is locked and was checked, but a debit
-                // must never take a balance below zero whatever happened.
                 update = update.filter(wallet::Column::Balance.gte(amount));
             }
-            if update.exec(txn).await?.rows_affected != 1 {
-                return Err(WalletError::InsufficientFunds {
-                    balance: Rupiah::new(wallet.balance),
-                    amount: request.amount,
-                });
-            }
+            let Some(changed) = update.exec_with_returning(txn).await?.into_iter().next() else {
+                return Err(refusal(txn, &planned.id, request.amount).await);
+            };
             entries.push(ledger_entry::ActiveModel {
-                movement_id: Set(movement_id.clone()),
-                wallet_id: Set(wallet.id.clone()),
+                movement_id: Set(posted.id.clone()),
+                wallet_id: Set(changed.id.clone()),
                 direction: Set(dir.to_owned()),
                 category: Set(request.category.as_str().to_owned()),
                 amount: Set(amount),
-                balance_before: Set(wallet.balance),
-                balance_after: Set(wallet.balance + signed),
+                balance_before: Set(changed.balance - signed),
+                balance_after: Set(changed.balance),
                 reference: Set(request.reference.clone()),
                 idempotency_key: Set(request.idempotency_key.as_str().to_owned()),
-                created_at: Set(now),
+                created_at: Set(posted.created_at),
                 ..Default::default()
             });
+            wallets.push(changed);
         }
         ledger_entry::Entity::insert_many(entries)
             .exec_without_returning(txn)
             .await?;
-        let posted = movement::ActiveModel {
-            id: Set(movement_id),
-            idempotency_key: Set(request.idempotency_key.as_str().to_owned()),
-            request_hash: Set(Some(fingerprint.to_owned())),
-            state: Set(movement_state::APPLIED.to_owned()),
-            category: Set(Some(request.category.as_str().to_owned())),
-            amount: Set(amount),
-            debit_wallet_id: Set(debit.map(|w| w.id.clone())),
-            credit_wallet_id: Set(credit.map(|w| w.id.clone())),
-            reference: Set(request.reference.clone()),
-            actor: Set(request.actor.clone()),
-            created_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
-        Ok(posted)
+        Ok(wallets)
     }
 
     /// The earlier outcome of `key`, if it was used before.
@@ -423,33 +395,31 @@ impl WalletService {
     }
 }
 
-async fn find_movement(
-    txn: &DatabaseTransaction,
-    key: &str,
-) -> Result<Option<movement::Model>, DbErr> {
-    movement::Entity::find()
-        .filter(movement::Column::IdempotencyKey.eq(key))
+/// Where a wallet comes in the global lock order: by id, merchants' settlement
+/// wallets after all others. Any two movements lock their rows in the same order,
+/// so they queue instead of deadlocking. (A wallet designated a merchant's while a
+/// movement that planned it as personal is in flight could be locked out of order
+/// once; PostgreSQL would detect that deadlock and abort one movement, which fails
+/// with nothing moved.)
+fn lock_order(wallet: &wallet::Model) -> (bool, &str) {
+    (wallet.kind == kind::MERCHANT, wallet.id.as_str())
+}
+
+/// Why a wallet's balance could not change: it is closed (or gone), or it does not
+/// cover `amount`.
+async fn refusal(txn: &DatabaseTransaction, wallet_id: &str, amount: Rupiah) -> WalletError {
+    match wallet::Entity::find_by_id(wallet_id.to_owned())
         .one(txn)
         .await
-}
-
-fn open_wallet(found: wallet::Model) -> Result<wallet::Model, WalletError> {
-    if found.status == status::ACTIVE {
-        Ok(found)
-    } else {
-        Err(WalletError::WalletClosed(found.id))
+    {
+        Ok(Some(found)) if found.status == status::ACTIVE => WalletError::InsufficientFunds {
+            balance: Rupiah::new(found.balance),
+            amount,
+        },
+        Ok(Some(found)) => WalletError::WalletClosed(found.id),
+        Ok(None) => WalletError::NoSuchWallet,
+        Err(err) => err.into(),
     }
-}
-
-/// `wallet` as the movement left it.
-fn after(mut wallet: wallet::Model, posted: &movement::Model) -> wallet::Model {
-    if posted.debit_wallet_id.as_deref() == Some(wallet.id.as_str()) {
-        wallet.balance -= posted.amount;
-    } else {
-        wallet.balance += posted.amount;
-    }
-    wallet.updated_at = posted.created_at;
-    wallet
 }
 
 async fn add_incoming(

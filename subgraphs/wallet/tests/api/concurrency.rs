@@ -115,3 +115,63 @@ async fn fifty_concurrent_requests_with_one_key_move_money_once() {
     assert_eq!(app.balance(&to).await, 25_000);
     assert_eq!(app.assert_ledger_consistent().await, 100_000);
 }
+
+#[tokio::test]
+async fn customers_paying_a_merchant_while_it_refunds_them_neither_deadlock_nor_lose_money() {
+    // Payments and refunds cross between the same wallets: both must lock them in
+    // the one global order, whichever side is debited.
+    let app = spawn_app().await;
+    let shop = app.create_wallet(&user("tokoku"), "Settlement").await;
+    let designated = app
+        .graphql(
+            Some(&transaction_service()),
+            "mutation($w: String!) { designateMerchantWallet(walletId: $w) { kind } }",
+            json!({ "w": shop }),
+        )
+        .await;
+    assert_eq!(
+        designated["data"]["designateMerchantWallet"]["kind"],
+        "MERCHANT"
+    );
+    app.topup(&shop, 100_000.0, None).await;
+    let mut customers = Vec::new();
+    for name in ["naruto", "sasuke", "sakura", "kakashi"] {
+        let wallet = app.create_wallet(&user(name), "Tabungan").await;
+        app.topup(&wallet, 100_000.0, None).await;
+        customers.push(wallet);
+    }
+    let movements = (0..50).flat_map(|i| {
+        let customer = customers[i % customers.len()].clone();
+        [
+            (customer.clone(), shop.clone(), format!("pay-{i}")),
+            (shop.clone(), customer, format!("refund-{i}")),
+        ]
+    });
+    let answers: Vec<Value> = join_all(movements.map(|(from, to, key)| {
+        let app = &app;
+        async move {
+            app.post_movement(json!({
+                "idempotencyKey": key, "category": "TRANSFER", "amount": 1_000.0,
+                "debitWalletId": from, "creditWalletId": to
+            }))
+            .await
+        }
+    }))
+    .await;
+    let failed: Vec<&Value> = answers.iter().filter(|b| b["errors"].is_array()).collect();
+    assert!(
+        failed.is_empty(),
+        "{} failed, e.g. {}",
+        failed.len(),
+        failed[0]
+    );
+    assert_eq!(app.balance(&shop).await, 100_000);
+    for customer in &customers {
+        assert_eq!(app.balance(customer).await, 100_000);
+    }
+    assert_eq!(
+        app.assert_ledger_consistent().await,
+        500_000,
+        "money is conserved"
+    );
+}

@@ -214,3 +214,46 @@ async fn a_repeated_top_up_with_its_key_credits_once() {
     }
     assert_eq!(app.balance(&wallet).await, 10_000);
 }
+
+#[tokio::test]
+async fn a_movement_into_a_deleted_wallet_is_refused_and_nothing_moves() {
+    let app = spawn_app().await;
+    let sasuke = user("sasuke");
+    let from = app.create_wallet(&user("naruto"), "A").await;
+    let gone = app.create_wallet(&sasuke, "B").await;
+    app.topup(&from, 100_000.0, None).await;
+    let deleted = app
+        .graphql(
+            Some(&sasuke),
+            "mutation($w: String!) { deleteWallet(walletId: $w) { success } }",
+            json!({ "w": gone }),
+        )
+        .await;
+    assert_eq!(
+        deleted["data"]["deleteWallet"]["success"], true,
+        "{deleted}"
+    );
+
+    let body = app
+        .post_movement(json!({
+            "idempotencyKey": "to-a-closed-wallet", "category": "TRANSFER", "amount": 40_000.0,
+            "debitWalletId": from, "creditWalletId": gone
+        }))
+        .await;
+    assert_eq!(error_code(&body), "CONFLICT", "{body}");
+    assert_eq!(app.balance(&from).await, 100_000, "the debit was undone");
+    assert_eq!(app.balance(&gone).await, 0);
+    let found = app
+        .graphql(
+            Some(&transaction_service()),
+            "query($k: String!) { movement(idempotencyKey: $k) { state } }",
+            json!({ "k": "to-a-closed-wallet" }),
+        )
+        .await;
+    assert_eq!(
+        found["data"]["movement"],
+        json!(null),
+        "the key was not used up: {found}"
+    );
+    assert_eq!(app.assert_ledger_consistent().await, 100_000);
+}

@@ -4,4 +4,3 @@ pub mod callback;
 pub mod invoice;
 pub mod merchant;
 pub mod transaction;
-pub mod va_claim;
