@@ -1,0 +1,4 @@
+//! The notification tables.
+
+pub mod message;
+pub mod template;

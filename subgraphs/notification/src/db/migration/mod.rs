@@ -1,0 +1,17 @@
+//! The notification migrations, oldest first.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_notifications;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(platform::events::migration::Migration),
+            Box::new(m20261121_000001_notifications::Migration),
+        ]
+    }
+}

@@ -1,0 +1,3 @@
+//! The notification domain.
+
+pub mod templates;
