@@ -12,6 +12,7 @@ pub mod graphql;
 pub mod http_client;
 pub mod idempotency;
 pub mod money;
+pub mod pagination;
 pub mod server;
 pub mod service;
 pub mod telemetry;

@@ -10,7 +10,7 @@ use platform::SharedClock;
 use sea_orm::DatabaseConnection;
 
 pub use entries::NewEntry;
-pub use pages::{Cursor, Page};
+pub use pages::{Page, cursor_of};
 
 /// The history subgraph's business operations.
 pub struct HistoryService {

@@ -6,7 +6,9 @@ use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
 
 use super::types::{History, HistoryConnection, User, clamp};
-use crate::domain::{Cursor, HistoryService};
+use crate::domain::HistoryService;
+use crate::error::HistoryError;
+use platform::pagination::Cursor;
 
 pub struct Query;
 
@@ -38,7 +40,11 @@ impl Query {
         after: Option<String>,
     ) -> Result<HistoryConnection> {
         let user = Caller::of(ctx).user()?;
-        let after = after.as_deref().map(Cursor::decode).transpose()?;
+        let after = after
+            .as_deref()
+            .map(Cursor::decode)
+            .transpose()
+            .map_err(|e| HistoryError::bad_input("after", e.to_string()))?;
         let page = service(ctx)?
             .page(&user.user_id, clamp(first, 100), after.as_ref())
             .await?;

@@ -7,7 +7,7 @@ use platform::auth::Caller;
 use platform::{ApiError, Rupiah};
 
 use crate::db::entities::{hidden_entry, history_entry};
-use crate::domain::{Cursor, HistoryService};
+use crate::domain::{HistoryService, cursor_of};
 
 /// One entry of the audit trail: a transaction as it concerned one party.
 #[derive(SimpleObject)]
@@ -91,7 +91,7 @@ impl HistoryConnection {
             .entries
             .into_iter()
             .map(|entry| HistoryEdge {
-                cursor: Cursor::of(&entry).encode(),
+                cursor: cursor_of(&entry).encode(),
                 node: entry.into(),
             })
             .collect();
