@@ -289,6 +289,84 @@ pub async fn seed_defaults<C: ConnectionTrait>(
         .await
 }
 
+impl crate::domain::NotificationService {
+    /// Every template, by code and channel.
+    pub async fn templates(&self) -> Result<Vec<template::Model>, crate::error::NotificationError> {
+        use sea_orm::QueryOrder;
+        Ok(template::Entity::find()
+            .order_by_asc(template::Column::Code)
+            .order_by_asc(template::Column::Channel)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Admin: replaces the text of an existing template. Placeholders must be well
+    /// formed; email and in-app texts need a subject, SMS and WhatsApp have none.
+    pub async fn edit_template(
+        &self,
+        code: &str,
+        channel: &str,
+        subject: Option<String>,
+        body: String,
+        admin_id: &str,
+    ) -> Result<template::Model, crate::error::NotificationError> {
+        use crate::error::NotificationError;
+        use sea_orm::{ActiveModelTrait, IntoActiveModel};
+        let parsed = Channel::parse(channel).ok_or_else(|| {
+            NotificationError::bad_input(
+                "channel",
+                "`channel` is one of EMAIL, SMS, WHATSAPP and IN_APP.",
+            )
+        })?;
+        if body.trim().is_empty() {
+            return Err(NotificationError::bad_input(
+                "body",
+                "`body` must not be empty.",
+            ));
+        }
+        placeholders(&body).map_err(|e| NotificationError::template("body", e))?;
+        let wants_subject = matches!(parsed, Channel::Email | Channel::InApp);
+        match (&subject, wants_subject) {
+            (Some(s), true) if !s.trim().is_empty() => {
+                placeholders(s).map_err(|e| NotificationError::template("subject", e))?;
+            }
+            (_, true) => {
+                return Err(NotificationError::bad_input(
+                    "subject",
+                    "Email and in-app texts need a `subject`.",
+                ));
+            }
+            (Some(_), false) => {
+                return Err(NotificationError::bad_input(
+                    "subject",
+                    "SMS and WhatsApp texts have no `subject`.",
+                ));
+            }
+            (None, false) => {}
+        }
+        let found = template::Entity::find_by_id((code.to_owned(), parsed.as_str().to_owned()))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| NotificationError::TemplateNotFound {
+                code: code.to_owned(),
+                channel: parsed.as_str().to_owned(),
+            })?;
+        let mut edited = found.into_active_model();
+        edited.subject = Set(subject);
+        edited.body = Set(body);
+        edited.updated_by = Set(Some(admin_id.to_owned()));
+        edited.updated_at = Set(self.clock.now());
+        let saved = edited.update(&self.db).await?;
+        tracing::info!(
+            code,
+            channel = parsed.as_str(),
+            admin.id = admin_id,
+            "template edited"
+        );
+        Ok(saved)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,9 +17,13 @@ pub struct Model {
     /// `EMAIL`, `SMS`, `WHATSAPP` or `IN_APP`.
     pub channel: String,
     pub template_code: String,
+    /// What the template was rendered with (kept so a resend can render again).
+    pub variables: Json,
     /// The address: an email, a phone number, or the user id for in-app.
     pub destination: String,
     pub subject: Option<String>,
+    /// Empty when the template could not be rendered (the message is then DEAD,
+    /// with the reason in `last_error`).
     pub body: String,
     /// Security messages (OTP) go out whatever the user's preferences.
     pub security: bool,

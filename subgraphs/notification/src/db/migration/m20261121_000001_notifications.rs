@@ -27,6 +27,7 @@ enum Messages {
     UserId,
     Channel,
     TemplateCode,
+    Variables,
     Destination,
     Subject,
     Body,
@@ -69,6 +70,7 @@ impl MigrationTrait for Migration {
                     .col(string_null(Messages::UserId))
                     .col(string(Messages::Channel))
                     .col(string(Messages::TemplateCode))
+                    .col(json(Messages::Variables))
                     .col(string(Messages::Destination))
                     .col(text_null(Messages::Subject))
                     .col(text(Messages::Body))

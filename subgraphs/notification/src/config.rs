@@ -1,0 +1,159 @@
+//! The notification subgraph's settings.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser};
+use platform::config::CommonConfig;
+
+pub const DEFAULT_PORT: u16 = 8009;
+
+/// The notification subgraph.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "notification",
+    version,
+    about = "Dompet Sawit notification subgraph: messages from events, each once"
+)]
+pub struct Config {
+    /// Port to listen on.
+    #[arg(long, env = "PORT", default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+
+    #[command(flatten)]
+    pub delivery: DeliveryConfig,
+
+    #[command(flatten)]
+    pub common: CommonConfig,
+}
+
+/// How messages are delivered.
+#[derive(Debug, Clone, Args)]
+pub struct DeliveryConfig {
+    /// Folder the development sink writes every outgoing email, SMS and WhatsApp
+    /// message to, one file per message [default: `<DATA_DIR>/notification-sink`].
+    #[arg(long = "notification-sink-dir", env = "NOTIFICATION_SINK_DIR")]
+    pub sink_dir: Option<PathBuf>,
+
+    /// Attempts at a message before it is DEAD (an admin can resend it).
+    #[arg(
+        long = "notification-max-attempts",
+        env = "NOTIFICATION_MAX_ATTEMPTS",
+        default_value_t = 5
+    )]
+    pub max_attempts: u32,
+
+    /// Wait before the first retry; it doubles with each failure (with jitter).
+    #[arg(
+        long = "notification-retry-base-ms",
+        env = "NOTIFICATION_RETRY_BASE_MS",
+        default_value_t = 2_000
+    )]
+    pub retry_base_ms: u64,
+
+    /// The longest wait between two attempts.
+    #[arg(
+        long = "notification-retry-max-secs",
+        env = "NOTIFICATION_RETRY_MAX_SECS",
+        default_value_t = 600
+    )]
+    pub retry_max_secs: u64,
+
+    /// How often the delivery worker looks for messages due (it is also woken when
+    /// messages are made).
+    #[arg(
+        long = "notification-poll-ms",
+        env = "NOTIFICATION_POLL_MS",
+        default_value_t = 1_000
+    )]
+    pub poll_ms: u64,
+
+    /// How long a delivery attempt may take before another worker may try again.
+    #[arg(
+        long = "notification-attempt-timeout-secs",
+        env = "NOTIFICATION_ATTEMPT_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub attempt_timeout_secs: u64,
+}
+
+impl DeliveryConfig {
+    pub fn local() -> Self {
+        Self {
+            sink_dir: None,
+            max_attempts: 5,
+            retry_base_ms: 2_000,
+            retry_max_secs: 600,
+            poll_ms: 1_000,
+            attempt_timeout_secs: 30,
+        }
+    }
+
+    /// The sink folder, under `data_dir` unless set.
+    pub fn sink_dir(&self, data_dir: &std::path::Path) -> PathBuf {
+        self.sink_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("notification-sink"))
+    }
+
+    pub fn retry_base(&self) -> Duration {
+        Duration::from_millis(self.retry_base_ms)
+    }
+
+    pub fn retry_max(&self) -> Duration {
+        Duration::from_secs(self.retry_max_secs)
+    }
+
+    pub fn poll(&self) -> Duration {
+        Duration::from_millis(self.poll_ms)
+    }
+
+    pub fn attempt_timeout(&self) -> Duration {
+        Duration::from_secs(self.attempt_timeout_secs)
+    }
+}
+
+impl Config {
+    /// Development defaults, without reading the environment (tests, launcher).
+    pub fn local() -> Self {
+        Self {
+            port: DEFAULT_PORT,
+            delivery: DeliveryConfig::local(),
+            common: CommonConfig::local(),
+        }
+    }
+
+    /// Refuses settings that cannot work.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let d = &self.delivery;
+        anyhow::ensure!(
+            d.max_attempts >= 1,
+            "NOTIFICATION_MAX_ATTEMPTS must be at least 1"
+        );
+        anyhow::ensure!(d.poll_ms >= 1, "NOTIFICATION_POLL_MS must be at least 1");
+        anyhow::ensure!(
+            d.attempt_timeout_secs >= 1,
+            "NOTIFICATION_ATTEMPT_TIMEOUT_SECS must be at least 1"
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_defaults_are_the_documented_flag_defaults() {
+        let parsed: Config = platform::config::flag_defaults();
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", Config::local()));
+    }
+
+    #[test]
+    fn settings_that_cannot_work_are_refused() {
+        let mut config = Config::local();
+        config.delivery.max_attempts = 0;
+        assert!(config.validate().is_err());
+        assert!(Config::local().validate().is_ok());
+    }
+}
