@@ -98,6 +98,14 @@ pub struct Args {
     #[arg(long, env = "HISTORY_DATABASE_URL")]
     pub history_database_url: Option<String>,
 
+    /// Port of the notification subgraph (0 picks a free one).
+    #[arg(long, env = "NOTIFICATION_PORT", default_value_t = notification::config::DEFAULT_PORT)]
+    pub notification_port: u16,
+
+    /// Database of the notification subgraph; default `<DATA_DIR>/notification.db`.
+    #[arg(long, env = "NOTIFICATION_DATABASE_URL")]
+    pub notification_database_url: Option<String>,
+
     /// The marketplace (BlackDoctrine) order service whose VAs can be paid
     /// (`getOrderByVA`, `updatePaymentStatus`); see the transaction subgraph.
     #[arg(long, env = "MARKETPLACE_URL")]
@@ -144,6 +152,8 @@ pub struct Started {
 #[derive(Debug)]
 pub struct System {
     pub services: Vec<Started>,
+    /// Where development messages (email, SMS, WhatsApp) are written.
+    pub sink_dir: PathBuf,
     tasks: JoinSet<(&'static str, std::io::Result<()>)>,
     shutdown: CancellationToken,
 }
@@ -224,6 +234,21 @@ impl System {
         let history_addr = history_app.local_addr();
         runs.push(("history", Box::pin(history_app.run(shutdown.clone()))));
 
+        // Notification subscribes to the events it turns into messages here too;
+        // its sink is `<DATA_DIR>/notification-sink` unless NOTIFICATION_SINK_DIR says.
+        let mut notification_config: notification::Config = settings("notification")?;
+        notification_config.port = args.notification_port;
+        notification_config.common = common_with(&args.notification_database_url);
+        let sink_dir = notification_config.delivery.sink_dir(&args.data_dir);
+        let notification_app = notification::App::build(notification_config, deps())
+            .await
+            .context("notification subgraph")?;
+        let notification_addr = notification_app.local_addr();
+        runs.push((
+            "notification",
+            Box::pin(notification_app.run(shutdown.clone())),
+        ));
+
         let mut transaction_config: transaction::Config = settings("transaction")?;
         transaction_config.port = args.transaction_port;
         transaction_config.common = common_with(&args.transaction_database_url);
@@ -258,6 +283,10 @@ impl System {
                 name: "history",
                 addr: history_addr,
             },
+            Started {
+                name: "notification",
+                addr: notification_addr,
+            },
         ]);
         let router_app = start_router(&args, &common, &services).await?;
         services.insert(
@@ -276,6 +305,7 @@ impl System {
         }
         Ok(Self {
             services,
+            sink_dir,
             tasks,
             shutdown,
         })
@@ -366,9 +396,10 @@ pub fn banner(system: &System, args: &Args) -> String {
         auth::config::DEV_ADMIN_PASSWORD
     };
     text.push_str(&format!(
-        "  admin          {} / {password}\n  data           {}\n  events         {}\nPress Ctrl-C to stop.",
+        "  admin          {} / {password}\n  data           {}\n  messages       {} (emails, SMS, WhatsApp: one file each)\n  events         {}\nPress Ctrl-C to stop.",
         args.admin_email,
         args.data_dir.display(),
+        system.sink_dir.display(),
         args.events.bus_url.as_deref().unwrap_or("in-process bus"),
     ));
     text

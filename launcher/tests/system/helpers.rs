@@ -39,6 +39,7 @@ pub async fn start() -> Running {
         "--transaction-port=0",
         "--fraud-port=0",
         "--history-port=0",
+        "--notification-port=0",
         "--database-max-connections=5",
         "--outbox-poll-ms=50",
         "--log-filter=warn",
@@ -49,7 +50,14 @@ pub async fn start() -> Running {
     flags.push(format!("--keys-dir={}", dir.path().join("keys").display()));
     flags.push(format!("--marketplace-url={}", marketplace.url()));
     let mut databases = Vec::new();
-    for service in ["auth", "wallet", "transaction", "fraud", "history"] {
+    for service in [
+        "auth",
+        "wallet",
+        "transaction",
+        "fraud",
+        "history",
+        "notification",
+    ] {
         let database = TestDatabase::new().await;
         flags.push(format!("--{service}-database-url={}", database.url));
         databases.push(database);
@@ -199,6 +207,14 @@ impl Running {
             )
             .await;
         data["wallet"]["balance"].as_f64().expect("a balance")
+    }
+
+    /// The messages the notification service's development sink holds.
+    pub fn sink(&self) -> Vec<Value> {
+        notification::domain::channels::Sink::read_all(
+            &self.args.data_dir.join("notification-sink"),
+        )
+        .expect("the sink reads")
     }
 
     /// Stops every service and waits until they have stopped.

@@ -5,4 +5,5 @@
 mod api_guide;
 mod federation;
 mod helpers;
+mod notifications;
 mod public_api;
