@@ -12,7 +12,7 @@ use platform::service::{Foundation, Service};
 use sea_orm::DatabaseConnection;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, EmailTransport, SmsTransport, WhatsAppTransport};
 use crate::db::Migrator;
 use crate::domain::events::{MAPPINGS, MappedEvents};
 use crate::domain::{Channels, NotificationService, templates};
@@ -28,10 +28,28 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the service with its channels as configured (the development
-    /// default: every channel to the sink).
+    /// Builds the service with its channels as configured (the default: every
+    /// channel to the sink).
     pub async fn build(config: Config, deps: Dependencies) -> anyhow::Result<Self> {
-        let channels = Channels::sink(config.delivery.sink_dir(&config.common.data_dir));
+        let channels = Channels::from_config(
+            &config.channels,
+            config.delivery.sink_dir(&config.common.data_dir),
+        )?;
+        if config.common.is_production() {
+            let c = &config.channels;
+            for (channel, to_sink) in [
+                ("email", c.email_transport == EmailTransport::Sink),
+                ("SMS", c.sms_transport == SmsTransport::Sink),
+                ("WhatsApp", c.whatsapp_transport == WhatsAppTransport::Sink),
+            ] {
+                if to_sink {
+                    tracing::warn!(
+                        channel,
+                        "no provider configured: these messages go to the sink, not to people"
+                    );
+                }
+            }
+        }
         Self::build_with(config, deps, channels).await
     }
 

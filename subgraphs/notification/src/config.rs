@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser};
+use clap::{Args, Parser, ValueEnum};
 use platform::config::CommonConfig;
+use secrecy::SecretString;
+
+use crate::domain::channels::SmtpSecurity;
 
 pub const DEFAULT_PORT: u16 = 8009;
 
@@ -24,7 +27,110 @@ pub struct Config {
     pub delivery: DeliveryConfig,
 
     #[command(flatten)]
+    pub channels: ChannelsConfig,
+
+    #[command(flatten)]
     pub common: CommonConfig,
+}
+
+/// Where email goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmailTransport {
+    /// The development sink.
+    Sink,
+    Smtp,
+}
+
+/// Where SMS goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SmsTransport {
+    Sink,
+    /// A generic HTTP SMS gateway.
+    Http,
+}
+
+/// Where WhatsApp messages go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WhatsAppTransport {
+    Sink,
+    /// The WhatsApp Business Cloud API.
+    Cloud,
+}
+
+/// The providers of email, SMS and WhatsApp (the sink unless set).
+#[derive(Debug, Clone, Args)]
+pub struct ChannelsConfig {
+    #[arg(long, env = "EMAIL_TRANSPORT", value_enum, default_value = "sink")]
+    pub email_transport: EmailTransport,
+    /// The SMTP server (with `EMAIL_TRANSPORT=smtp`).
+    #[arg(long, env = "SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    #[arg(long, env = "SMTP_PORT", default_value_t = 587)]
+    pub smtp_port: u16,
+    /// `starttls` (587), `tls` (465) or `none` (a local relay only).
+    #[arg(long, env = "SMTP_SECURITY", value_enum, default_value = "starttls")]
+    pub smtp_security: SmtpSecurity,
+    #[arg(long, env = "SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    #[arg(long, env = "SMTP_PASSWORD")]
+    pub smtp_password: Option<SecretString>,
+    /// The sender, e.g. `Dompet Sawit <no-reply@dompetsawit.id>`.
+    #[arg(
+        long,
+        env = "SMTP_FROM",
+        default_value = "Dompet Sawit <no-reply@dompetsawit.local>"
+    )]
+    pub smtp_from: String,
+    #[arg(long, env = "SMTP_TIMEOUT_SECS", default_value_t = 15)]
+    pub smtp_timeout_secs: u64,
+
+    #[arg(long, env = "SMS_TRANSPORT", value_enum, default_value = "sink")]
+    pub sms_transport: SmsTransport,
+    /// The SMS gateway's send endpoint (with `SMS_TRANSPORT=http`).
+    #[arg(long, env = "SMS_HTTP_URL")]
+    pub sms_http_url: Option<String>,
+    #[arg(long, env = "SMS_HTTP_TOKEN")]
+    pub sms_http_token: Option<SecretString>,
+    /// The sender name or number shown to the recipient.
+    #[arg(long, env = "SMS_SENDER_ID")]
+    pub sms_sender_id: Option<String>,
+
+    #[arg(long, env = "WHATSAPP_TRANSPORT", value_enum, default_value = "sink")]
+    pub whatsapp_transport: WhatsAppTransport,
+    #[arg(
+        long,
+        env = "WHATSAPP_API_URL",
+        default_value = "https://graph.facebook.com/v21.0"
+    )]
+    pub whatsapp_api_url: String,
+    /// The business phone number's id (with `WHATSAPP_TRANSPORT=cloud`).
+    #[arg(long, env = "WHATSAPP_PHONE_NUMBER_ID")]
+    pub whatsapp_phone_number_id: Option<String>,
+    #[arg(long, env = "WHATSAPP_TOKEN")]
+    pub whatsapp_token: Option<SecretString>,
+}
+
+impl ChannelsConfig {
+    pub fn local() -> Self {
+        Self {
+            email_transport: EmailTransport::Sink,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: "Dompet Sawit <no-reply@dompetsawit.local>".into(),
+            smtp_timeout_secs: 15,
+            sms_transport: SmsTransport::Sink,
+            sms_http_url: None,
+            sms_http_token: None,
+            sms_sender_id: None,
+            whatsapp_transport: WhatsAppTransport::Sink,
+            whatsapp_api_url: "https://graph.facebook.com/v21.0".into(),
+            whatsapp_phone_number_id: None,
+            whatsapp_token: None,
+        }
+    }
 }
 
 /// How messages are delivered.
@@ -119,6 +225,7 @@ impl Config {
         Self {
             port: DEFAULT_PORT,
             delivery: DeliveryConfig::local(),
+            channels: ChannelsConfig::local(),
             common: CommonConfig::local(),
         }
     }

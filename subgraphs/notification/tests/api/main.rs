@@ -6,5 +6,6 @@ mod delivery;
 mod events;
 mod helpers;
 mod notifications;
+mod providers;
 mod schema_contract;
 mod templates;
