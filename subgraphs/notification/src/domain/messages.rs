@@ -22,6 +22,8 @@ pub mod state {
     pub const SENT: &str = "SENT";
     /// Given up after the last attempt, or not renderable; an admin may resend it.
     pub const DEAD: &str = "DEAD";
+    /// Not sent: its user turned the channel off.
+    pub const SKIPPED: &str = "SKIPPED";
 }
 
 /// A message an event asks for.
@@ -48,7 +50,8 @@ pub struct MessagePage {
 impl NotificationService {
     /// Makes the messages of `event_id` through `conn` (the consumer's transaction),
     /// each rendered from its template; a message this event already made for that
-    /// channel is left as it is. Returns how many were new.
+    /// channel is left as it is. One for a channel its user turned off is recorded
+    /// `SKIPPED` (security messages are never skipped). Returns how many were new.
     pub async fn make<C: ConnectionTrait>(
         &self,
         conn: &C,
@@ -60,8 +63,18 @@ impl NotificationService {
             return Ok(0);
         }
         let now = self.clock.now();
+        let users: Vec<&str> = intents
+            .iter()
+            .filter(|i| !i.security)
+            .filter_map(|i| i.user_id.as_deref())
+            .collect();
+        let off = super::preferences::turned_off(conn, &users).await?;
         let mut rows = Vec::with_capacity(intents.len());
         for intent in intents {
+            let unwanted = !intent.security
+                && intent.user_id.as_ref().is_some_and(|user| {
+                    off.contains(&(user.clone(), intent.channel.as_str().to_owned()))
+                });
             let stored = template::Entity::find_by_id((
                 intent.template.to_owned(),
                 intent.channel.as_str().to_owned(),
@@ -76,6 +89,7 @@ impl NotificationService {
                 )),
             };
             let (subject, body, status, error) = match rendered {
+                Ok(r) if unwanted => (r.subject, r.body, state::SKIPPED, None),
                 Ok(r) if intent.channel == Channel::InApp => (r.subject, r.body, state::SENT, None),
                 Ok(r) => (r.subject, r.body, state::PENDING, None),
                 Err(problem) => {

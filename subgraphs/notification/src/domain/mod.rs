@@ -6,6 +6,7 @@ pub mod channels;
 mod delivery;
 pub mod events;
 mod messages;
+mod preferences;
 pub mod templates;
 
 use std::sync::Arc;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
 
-use super::types::{Notification, NotificationTemplate, OutgoingMessage};
+use super::types::{Notification, NotificationPreference, NotificationTemplate, OutgoingMessage};
 use crate::domain::NotificationService;
 
 pub struct Mutation;
@@ -28,6 +28,24 @@ impl Mutation {
             .mark_read(&user.user_id, &notification_id)
             .await?;
         Ok(Some(read.into()))
+    }
+
+    /// Turns a channel on or off for the signed-in user. Security messages (such as
+    /// OTPs) come whatever this says.
+    async fn set_notification_preference(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "`EMAIL`, `SMS`, `WHATSAPP` or `IN_APP`.")] channel: String,
+        enabled: bool,
+    ) -> Result<Option<NotificationPreference>> {
+        let user = Caller::of(ctx).user()?;
+        let channel = service(ctx)?
+            .set_preference(&user.user_id, &channel, enabled)
+            .await?;
+        Ok(Some(NotificationPreference {
+            channel: channel.as_str().to_owned(),
+            enabled,
+        }))
     }
 
     /// Admin only: replaces a template's text. Placeholders are `{{name}}`; a

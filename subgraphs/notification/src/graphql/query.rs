@@ -6,7 +6,9 @@ use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
 use platform::pagination::Cursor;
 
-use super::types::{NotificationPage, NotificationTemplate, OutgoingMessage, User, clamp};
+use super::types::{
+    NotificationPage, NotificationPreference, NotificationTemplate, OutgoingMessage, User, clamp,
+};
 use crate::domain::NotificationService;
 use crate::error::NotificationError;
 
@@ -36,6 +38,22 @@ impl Query {
             .page(&user.user_id, clamp(first, 100), after.as_ref())
             .await?;
         Ok(page.into())
+    }
+
+    /// The signed-in user's channels, each on or off.
+    async fn my_notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<NotificationPreference>> {
+        let user = Caller::of(ctx).user()?;
+        let preferences = service(ctx)?.preferences(&user.user_id).await?;
+        Ok(preferences
+            .into_iter()
+            .map(|(channel, enabled)| NotificationPreference {
+                channel: channel.as_str().to_owned(),
+                enabled,
+            })
+            .collect())
     }
 
     /// Admin only: every message template.

@@ -69,6 +69,15 @@ impl From<MessagePage> for NotificationPage {
     }
 }
 
+/// Whether the signed-in user gets messages on a channel. Security messages (such
+/// as OTPs) come whatever this says.
+#[derive(SimpleObject)]
+pub struct NotificationPreference {
+    /// `EMAIL`, `SMS`, `WHATSAPP` or `IN_APP`.
+    pub channel: String,
+    pub enabled: bool,
+}
+
 /// The text of a message, by template code and channel.
 #[derive(SimpleObject)]
 pub struct NotificationTemplate {

@@ -165,3 +165,88 @@ async fn only_an_admin_edits_templates_and_only_well_formed_ones() {
         .await;
     assert_eq!(error_code(&not_admin), "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn a_user_turns_a_channel_off_but_still_gets_security_messages() {
+    let app = spawn_app().await;
+    let naruto = user("naruto");
+    let set = "mutation($c: String!, $on: Boolean!) { setNotificationPreference(channel: $c, enabled: $on) { channel enabled } }";
+    for channel in ["IN_APP", "SMS", "EMAIL"] {
+        let off = app
+            .graphql(Some(&naruto), set, json!({ "c": channel, "on": false }))
+            .await;
+        assert_eq!(
+            off["data"]["setNotificationPreference"],
+            json!({ "channel": channel, "enabled": false }),
+            "{off}"
+        );
+    }
+    let listed = app
+        .graphql(
+            Some(&naruto),
+            "{ myNotificationPreferences { channel enabled } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"]["myNotificationPreferences"],
+        json!([
+            { "channel": "EMAIL", "enabled": false }, { "channel": "SMS", "enabled": false },
+            { "channel": "WHATSAPP", "enabled": true }, { "channel": "IN_APP", "enabled": false }
+        ])
+    );
+
+    // A payment is not shown in-app; the OTP still comes by SMS.
+    app.publish(&payment("naruto", "trx-1", 10_000)).await;
+    app.publish(&crate::helpers::otp(
+        "naruto",
+        "PHONE",
+        "+6281234567890",
+        "042137",
+    ))
+    .await;
+    let sink = app.wait_for_sink(1).await;
+    assert_eq!(sink[0]["channel"], "SMS");
+    // The two events have consumers of their own: wait for both messages.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let rows = loop {
+        let rows = app.messages().await;
+        if rows.len() == 2 || tokio::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let skipped: Vec<&str> = rows
+        .iter()
+        .filter(|m| m.status == "SKIPPED")
+        .map(|m| m.template_code.as_str())
+        .collect();
+    assert_eq!(skipped, ["PAYMENT_SUCCESS"], "{rows:?}");
+    let page = app
+        .graphql(
+            Some(&naruto),
+            "{ myNotifications { notifications { code } unreadCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        page["data"]["myNotifications"],
+        json!({ "notifications": [], "unreadCount": 0 })
+    );
+
+    // On again: the next payment shows.
+    app.graphql(Some(&naruto), set, json!({ "c": "IN_APP", "on": true }))
+        .await;
+    app.publish(&payment("naruto", "trx-2", 20_000)).await;
+    let shown = app.wait_for_notifications(&naruto, 1).await;
+    assert_eq!(shown["notifications"].as_array().map(Vec::len), Some(1));
+
+    let bad = app
+        .graphql(Some(&naruto), set, json!({ "c": "PIGEON", "on": false }))
+        .await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+    let anonymous = app
+        .graphql(None, set, json!({ "c": "SMS", "on": false }))
+        .await;
+    assert_eq!(error_code(&anonymous), "UNAUTHENTICATED");
+}

@@ -1,4 +1,5 @@
 //! The notification tables.
 
 pub mod message;
+pub mod preference;
 pub mod template;

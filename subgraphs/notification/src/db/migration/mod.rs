@@ -3,6 +3,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_notifications;
+mod m20261121_000002_preferences;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(platform::events::migration::Migration),
             Box::new(m20261121_000001_notifications::Migration),
+            Box::new(m20261121_000002_preferences::Migration),
         ]
     }
 }
