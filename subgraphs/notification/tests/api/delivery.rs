@@ -18,10 +18,20 @@ use crate::helpers::{TestApp, admin, otp, payment, spawn_app, spawn_app_with, us
 
 /// A provider that refuses the first `failures` messages it is given, then passes
 /// them on to the sink.
-struct Flaky {
+pub struct Flaky {
     failures: AtomicUsize,
     calls: AtomicUsize,
     sink: Sink,
+}
+
+impl Flaky {
+    pub fn always_failing(sink: &std::path::Path) -> Self {
+        Self {
+            failures: AtomicUsize::new(usize::MAX),
+            calls: AtomicUsize::new(0),
+            sink: Sink::new(sink),
+        }
+    }
 }
 
 impl Sender for Flaky {
@@ -66,7 +76,7 @@ async fn with_flaky_sms(failures: usize, max_attempts: u32) -> (TestApp, Arc<Fla
     (app, flaky.expect("the channels were built"))
 }
 
-async fn wait_for_status(
+pub async fn wait_for_status(
     app: &TestApp,
     status: &str,
 ) -> notification::db::entities::message::Model {

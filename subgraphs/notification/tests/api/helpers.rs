@@ -26,8 +26,8 @@ pub struct TestApp {
     pub sink: PathBuf,
     shutdown: CancellationToken,
     _sink_dir: tempfile::TempDir,
-    _keys: TestKeys,
-    _database: TestDatabase,
+    pub keys: TestKeys,
+    pub database: TestDatabase,
 }
 
 impl Drop for TestApp {
@@ -84,8 +84,8 @@ pub async fn spawn_app_with(
         sink: sink_dir.path().to_owned(),
         shutdown,
         _sink_dir: sink_dir,
-        _keys: keys,
-        _database: database,
+        keys,
+        database,
     }
 }
 
@@ -136,6 +136,11 @@ pub fn payment(user: &str, transaction_id: &str, amount: i64) -> Envelope {
 }
 
 impl TestApp {
+    /// Stops the service; its database stays (for a binary to take over).
+    pub fn stop(&self) {
+        self.shutdown.cancel();
+    }
+
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let url = format!("http://{}/graphql", self.addr);
         post_graphql(&self.http, &url, token, query, variables).await

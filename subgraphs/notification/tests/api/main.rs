@@ -2,6 +2,7 @@
 //! (SQLite, or PostgreSQL with `TEST_DATABASE_URL`) and every event bus the
 //! environment offers (in-process, NATS with `TEST_NATS_URL`).
 
+mod crash;
 mod delivery;
 mod events;
 mod helpers;
