@@ -170,7 +170,7 @@ pub struct DeliveryConfig {
     #[arg(
         long = "notification-poll-ms",
         env = "NOTIFICATION_POLL_MS",
-        default_value_t = 1_000
+        default_value_t = 250
     )]
     pub poll_ms: u64,
 
@@ -190,7 +190,7 @@ impl DeliveryConfig {
             max_attempts: 5,
             retry_base_ms: 2_000,
             retry_max_secs: 600,
-            poll_ms: 1_000,
+            poll_ms: 250,
             attempt_timeout_secs: 30,
         }
     }

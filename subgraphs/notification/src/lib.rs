@@ -1,6 +1,7 @@
 //! The notification subgraph: services never send messages themselves; they publish
 //! events, and this service turns each into messages — by template, in Indonesian —
-//! and delivers each (event, channel) once, over email, SMS, WhatsApp or in-app.
+//! and delivers each (event, channel, recipient) once, over email, SMS, WhatsApp or
+//! in-app.
 
 pub mod app;
 pub mod config;

@@ -315,6 +315,48 @@ pub fn error_code(body: &serde_json::Value) -> &str {
         .unwrap_or_else(|| panic!("expected an error, got {body}"))
 }
 
+/// A local port nothing listens on now (for a binary the test starts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Waits until a service on `port` answers `/health` (panics after 20 s).
+pub async fn wait_until_serving(http: &reqwest::Client, port: u16) {
+    let started = std::time::Instant::now();
+    while http
+        .get(format!("http://127.0.0.1:{port}/health"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "nothing served on port {port}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The query a subgraph answers with its SDL.
+pub const SERVICE_SDL: &str = "{ _service { sdl } }";
+
+/// The schema-contract check of subgraph `name`, given its answer to
+/// [`SERVICE_SDL`]: the served SDL is `exported` (its `graphql::sdl()`) and equals
+/// the contract `schema/<name>.graphql`.
+pub fn assert_served_contract(body: &serde_json::Value, exported: &str, name: &str) {
+    let served = body["data"]["_service"]["sdl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no SDL in {body}"));
+    assert_eq!(served, exported, "served SDL is the exported one");
+    let contract = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../schema")
+        .join(format!("{name}.graphql"));
+    assert_schema_contract(served, &contract);
+}
+
 /// Fails, with a line diff, when the SDL a subgraph serves differs from its contract
 /// file. With `UPDATE_SCHEMA=1` the file is rewritten instead (never silently).
 pub fn assert_schema_contract(served: &str, contract: &Path) {

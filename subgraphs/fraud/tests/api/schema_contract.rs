@@ -1,7 +1,6 @@
 //! `schema/fraud.graphql` is the contract: the served SDL must equal it.
 
-use std::path::Path;
-
+use platform::testing::{SERVICE_SDL, assert_served_contract};
 use serde_json::json;
 
 use crate::helpers::spawn_app;
@@ -9,15 +8,8 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn the_served_sdl_is_the_contract() {
     let app = spawn_app().await;
-    let body = app.graphql(None, "{ _service { sdl } }", json!({})).await;
-    let served = body["data"]["_service"]["sdl"].as_str().expect("an SDL");
-    assert_eq!(
-        served,
-        fraud::graphql::sdl(),
-        "served SDL is the exported one"
-    );
-    let contract = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/fraud.graphql");
-    platform::testing::assert_schema_contract(served, &contract);
+    let body = app.graphql(None, SERVICE_SDL, json!({})).await;
+    assert_served_contract(&body, &fraud::graphql::sdl(), "fraud");
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! exponentially longer each time, with jitter — and after the last attempt the
 //! message is DEAD, for an admin to see and resend.
 //!
-//! Once per (event, channel): the message row is unique per event and channel, and
+//! Once per (event, channel, recipient): the message row is unique per all three, and
 //! an attempt is claimed by one conditional update, so two workers never send the
 //! same message at once. A process that dies mid-attempt leaves the claim to
 //! expire (`NOTIFICATION_ATTEMPT_TIMEOUT_SECS`); the message is then tried again
@@ -35,6 +35,9 @@ pub struct Delivered {
 
 /// Messages claimed per pass.
 const BATCH: u64 = 20;
+
+/// The stored text of a security message once sent.
+pub const REDACTED: &str = "[removed after delivery]";
 
 impl NotificationService {
     /// Delivers every message due now (one attempt each).
@@ -111,7 +114,7 @@ impl NotificationService {
         };
         match sent {
             Ok(()) => {
-                message::Entity::update_many()
+                let mut update = message::Entity::update_many()
                     .col_expr(message::Column::Status, Expr::value(state::SENT))
                     .col_expr(message::Column::SentAt, Expr::value(Some(self.clock.now())))
                     .col_expr(
@@ -119,9 +122,17 @@ impl NotificationService {
                         Expr::value(Option::<String>::None),
                     )
                     .filter(message::Column::Id.eq(row.id.as_str()))
-                    .filter(message::Column::Status.eq(state::PENDING))
-                    .exec(&self.db)
-                    .await?;
+                    .filter(message::Column::Status.eq(state::PENDING));
+                if row.security {
+                    // A sent OTP is not kept readable: nothing needs its text again.
+                    update = update
+                        .col_expr(message::Column::Body, Expr::value(REDACTED))
+                        .col_expr(
+                            message::Column::Variables,
+                            Expr::value(serde_json::json!({})),
+                        );
+                }
+                update.exec(&self.db).await?;
                 tracing::info!(message.id = %row.id, channel = %row.channel, attempt, "message sent");
                 Ok(Outcome::Sent)
             }

@@ -1,11 +1,12 @@
-//! Messages: made from an event's intents, once per (event, channel); read and
-//! marked read by their user (in-app); seen and resent by an admin when DEAD.
+//! Messages: made from an event's intents, once per (event, channel, recipient);
+//! read and marked read by their user (in-app); seen and resent by an admin when
+//! DEAD.
 
 use platform::pagination::Cursor;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    AccessMode, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IsolationLevel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::{Map, Value};
 
@@ -50,7 +51,7 @@ pub struct MessagePage {
 impl NotificationService {
     /// Makes the messages of `event_id` through `conn` (the consumer's transaction),
     /// each rendered from its template; a message this event already made for that
-    /// channel is left as it is. One for a channel its user turned off is recorded
+    /// channel and recipient is left as it is. One for a channel its user turned off is recorded
     /// `SKIPPED` (security messages are never skipped). Returns how many were new.
     pub async fn make<C: ConnectionTrait>(
         &self,
@@ -89,9 +90,17 @@ impl NotificationService {
                 )),
             };
             let (subject, body, status, error) = match rendered {
-                Ok(r) if unwanted => (r.subject, r.body, state::SKIPPED, None),
-                Ok(r) if intent.channel == Channel::InApp => (r.subject, r.body, state::SENT, None),
-                Ok(r) => (r.subject, r.body, state::PENDING, None),
+                Ok(r) => {
+                    let status = if unwanted {
+                        state::SKIPPED
+                    } else if intent.channel == Channel::InApp {
+                        state::SENT
+                    } else {
+                        state::PENDING
+                    };
+                    (r.subject, r.body, status, None)
+                }
+                Err(_) if unwanted => (None, String::new(), state::SKIPPED, None),
                 Err(problem) => {
                     tracing::error!(event.id = event_id, template = intent.template, channel = %intent.channel, %problem, "message not renderable");
                     (
@@ -125,9 +134,13 @@ impl NotificationService {
         }
         let inserted = message::Entity::insert_many(rows)
             .on_conflict(
-                OnConflict::columns([message::Column::EventId, message::Column::Channel])
-                    .do_nothing()
-                    .to_owned(),
+                OnConflict::columns([
+                    message::Column::EventId,
+                    message::Column::Channel,
+                    message::Column::Destination,
+                ])
+                .do_nothing()
+                .to_owned(),
             )
             .exec_without_returning(conn)
             .await?;
@@ -142,6 +155,18 @@ impl NotificationService {
         first: u64,
         after: Option<&Cursor>,
     ) -> Result<MessagePage, NotificationError> {
+        // One snapshot for the page and the count, so they agree.
+        let txn = match self.db.get_database_backend() {
+            DbBackend::Postgres => {
+                self.db
+                    .begin_with_config(
+                        Some(IsolationLevel::RepeatableRead),
+                        Some(AccessMode::ReadOnly),
+                    )
+                    .await?
+            }
+            _ => self.db.begin().await?,
+        };
         let mut query = in_app_of(user_id);
         if let Some(cursor) = after {
             query = query.filter(cursor.after(message::Column::CreatedAt, message::Column::Id));
@@ -150,14 +175,15 @@ impl NotificationService {
             .order_by_desc(message::Column::CreatedAt)
             .order_by_desc(message::Column::Id)
             .limit(first + 1)
-            .all(&self.db)
+            .all(&txn)
             .await?;
         let has_next_page = messages.len() as u64 > first;
         messages.truncate(usize::try_from(first).unwrap_or(usize::MAX));
         let unread = in_app_of(user_id)
             .filter(message::Column::ReadAt.is_null())
-            .count(&self.db)
+            .count(&txn)
             .await?;
+        txn.commit().await?;
         Ok(MessagePage {
             messages,
             has_next_page,

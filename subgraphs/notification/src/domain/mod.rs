@@ -1,6 +1,7 @@
 //! The notification rules, free of GraphQL: events become messages (`events`), by
-//! template (`templates`), once per (event, channel) (`messages`); the delivery
-//! worker sends them over their channel with retries (`delivery`, `channels`).
+//! template (`templates`), once per (event, channel, recipient) (`messages`); the
+//! delivery worker sends them over their channel with retries (`delivery`,
+//! `channels`).
 
 pub mod channels;
 mod delivery;
@@ -17,7 +18,7 @@ use tokio::sync::Notify;
 
 use crate::config::DeliveryConfig;
 pub use channels::{Channels, Outgoing, SendError, Sender};
-pub use delivery::Delivered;
+pub use delivery::{Delivered, REDACTED};
 pub use messages::{Intent, MessagePage, state};
 pub use templates::Channel;
 

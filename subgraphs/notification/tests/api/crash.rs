@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use notification::domain::state;
 use platform::events::{EventBus, InProcessBus};
+use platform::testing::{free_port, wait_until_serving};
 use serde_json::json;
 use tokio::net::TcpListener;
 
@@ -76,29 +77,6 @@ fn spawn_binary(app: &TestApp, port: u16, gateway: SocketAddr, data: &std::path:
         .stderr(Stdio::null())
         .spawn()
         .expect("the notification binary starts")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-async fn wait_until_serving(http: &reqwest::Client, port: u16) {
-    let started = Instant::now();
-    while http
-        .get(format!("http://127.0.0.1:{port}/health"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the binary never served"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[tokio::test]

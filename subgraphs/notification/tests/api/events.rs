@@ -1,6 +1,6 @@
 //! Events become messages once per (event, channel), on every bus.
 
-use notification::domain::state;
+use notification::domain::{REDACTED, state};
 use platform::testing::{clean_up_bus, event_buses};
 use serde_json::json;
 
@@ -35,6 +35,8 @@ async fn an_otp_arrives_in_the_sink_once_with_its_code_in_indonesian_on_every_bu
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].status, state::SENT);
         assert_eq!(rows[0].attempts, 1);
+        assert_eq!(rows[0].body, REDACTED, "a sent OTP is not kept readable");
+        assert!(!rows[0].variables.to_string().contains("042137"));
         clean_up_bus(&bus).await;
     }
 }

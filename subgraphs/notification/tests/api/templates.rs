@@ -50,3 +50,53 @@ async fn defaults_are_seeded_once_and_an_admins_edit_stays() {
     drop(db);
     drop(database);
 }
+
+#[tokio::test]
+async fn an_event_makes_one_message_per_channel_and_recipient_however_often_it_comes() {
+    use notification::config::DeliveryConfig;
+    use notification::domain::{Channel, Channels, Intent, NotificationService};
+
+    let database = TestDatabase::new().await;
+    let db = platform::db::connect_and_migrate::<Migrator>(&database.url, 2)
+        .await
+        .expect("a migrated notification database");
+    seed_defaults(&db, chrono::Utc::now())
+        .await
+        .expect("seeded");
+    let sink = tempfile::tempdir().expect("a sink folder");
+    let service = NotificationService::new(
+        db.clone(),
+        std::sync::Arc::new(platform::SystemClock),
+        DeliveryConfig::local(),
+        Channels::sink(sink.path()),
+    );
+    let intent = |user: &str| Intent {
+        user_id: Some(user.to_owned()),
+        channel: Channel::InApp,
+        destination: user.to_owned(),
+        template: "PAYMENT_SUCCESS",
+        variables: json!({ "amount": "Rp 1.000", "transaction_id": "t-1" })
+            .as_object()
+            .expect("object")
+            .clone(),
+        security: false,
+    };
+    for _ in 0..3 {
+        service
+            .make(
+                &db,
+                "event-1",
+                "transaction.succeeded",
+                vec![intent("naruto"), intent("sasuke")],
+            )
+            .await
+            .expect("made");
+    }
+    let made = notification::db::entities::message::Entity::find()
+        .all(&db)
+        .await
+        .expect("read");
+    let mut recipients: Vec<&str> = made.iter().map(|m| m.destination.as_str()).collect();
+    recipients.sort_unstable();
+    assert_eq!(recipients, ["naruto", "sasuke"]);
+}

@@ -3,10 +3,10 @@
 //! transaction: completed when the money had moved, compensated when not — never
 //! lost, never moved twice.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use platform::testing::{free_port, wait_until_serving};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use transaction::db::entities::{invoice, transaction as transaction_row};
@@ -45,29 +45,6 @@ fn spawn_binary(
         command.env("SAGA_CRASH_AFTER", point);
     }
     command.spawn().expect("the transaction binary starts")
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-async fn wait_until_serving(http: &reqwest::Client, port: u16) {
-    let started = Instant::now();
-    while http
-        .get(format!("http://127.0.0.1:{port}/health"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the binary never served"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn pay(

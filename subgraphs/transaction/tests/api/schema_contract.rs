@@ -1,7 +1,6 @@
 //! `schema/transaction.graphql` is the contract: the served SDL must equal it.
 
-use std::path::Path;
-
+use platform::testing::{SERVICE_SDL, assert_served_contract};
 use serde_json::json;
 
 use crate::helpers::spawn_system;
@@ -9,17 +8,8 @@ use crate::helpers::spawn_system;
 #[tokio::test]
 async fn the_served_sdl_is_the_contract() {
     let system = spawn_system().await;
-    let body = system
-        .graphql(None, "{ _service { sdl } }", json!({}))
-        .await;
-    let served = body["data"]["_service"]["sdl"].as_str().expect("an SDL");
-    assert_eq!(
-        served,
-        transaction::graphql::sdl(),
-        "served SDL is the exported one"
-    );
-    let contract = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/transaction.graphql");
-    platform::testing::assert_schema_contract(served, &contract);
+    let body = system.graphql(None, SERVICE_SDL, json!({})).await;
+    assert_served_contract(&body, &transaction::graphql::sdl(), "transaction");
 }
 
 #[test]

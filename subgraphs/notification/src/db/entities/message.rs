@@ -1,5 +1,5 @@
-//! `messages`: one row per (event, channel) — the unique key that makes a message
-//! once, however often its event arrives — with its delivery state.
+//! `messages`: one row per (event, channel, recipient) — the unique key that makes
+//! a message once, however often its event arrives — with its delivery state.
 
 use sea_orm::entity::prelude::*;
 

@@ -85,12 +85,12 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // Once per (event, channel), however often the event arrives.
+        // Once per (event, channel, recipient), however often the event arrives.
         manager
             .create_index(unique_index(
-                "uq_messages_event_channel",
+                "uq_messages_event_channel_destination",
                 Messages::Table,
-                &["event_id", "channel"],
+                &["event_id", "channel", "destination"],
             ))
             .await?;
         // The delivery worker's queue.
