@@ -207,7 +207,6 @@ impl FraudService {
     }
 }
 
-/// Creates (if needed) and locks the user's profile row until `txn` ends.
 /// `SUM(expr)` as a BIGINT, 0 over no rows (PostgreSQL sums BIGINT as NUMERIC).
 fn total(expr: impl Into<Expr>) -> Expr {
     Func::cast_as(
@@ -217,6 +216,7 @@ fn total(expr: impl Into<Expr>) -> Expr {
     .into()
 }
 
+/// Creates (if needed) and locks the user's profile row until `txn` ends.
 async fn lock_profile(
     txn: &DatabaseTransaction,
     user_id: &str,

@@ -136,8 +136,8 @@ impl EventHandler for MappedEvents {
             .await
             .map_err(|e| HandlerError::Retry(e.to_string()))?;
         if made > 0 {
-            // Woken once the consumer's transaction has committed... or a moment
-            // before: the worker then finds nothing and the next wake or poll does.
+            // Woken a moment before the consumer commits: the worker may not see
+            // the message yet, and then its next poll (`NOTIFICATION_POLL_MS`) does.
             self.service.due.notify_one();
         }
         Ok(())
