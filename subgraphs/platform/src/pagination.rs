@@ -2,9 +2,13 @@
 //! and id — so pages stay stable while new rows arrive; clients get it as opaque
 //! text and pass it back as `after`.
 
+use std::ops::RangeInclusive;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+
+use crate::error::ApiError;
 
 /// Where a page starts: after the row at (`at`, `id`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,22 @@ impl Cursor {
     }
 }
 
+/// The `after` argument of a paged query as a cursor: none when absent;
+/// `BAD_USER_INPUT` on field `after` when it is not a cursor this API gave.
+pub fn after(text: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+    text.map(Cursor::decode)
+        .transpose()
+        .map_err(|e| ApiError::bad_field("after", e.to_string()))
+}
+
+/// A client's page size or limit, kept within `allowed` (a negative one is the
+/// smallest allowed).
+pub fn page_size(requested: i32, allowed: RangeInclusive<u64>) -> u64 {
+    u64::try_from(requested)
+        .unwrap_or(*allowed.start())
+        .clamp(*allowed.start(), *allowed.end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +86,32 @@ mod tests {
         assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
         for garbage in ["", "%%%", "bm9waXBl", &URL_SAFE_NO_PAD.encode("x|y")] {
             assert_eq!(Cursor::decode(garbage), Err(InvalidCursor), "{garbage}");
+        }
+    }
+
+    #[test]
+    fn a_page_size_stays_within_what_is_allowed() {
+        assert_eq!(page_size(20, 0..=100), 20);
+        assert_eq!(page_size(500, 0..=100), 100);
+        assert_eq!(page_size(-3, 0..=100), 0);
+        assert_eq!(page_size(0, 1..=100), 1);
+        assert_eq!(page_size(-3, 1..=100), 1);
+    }
+
+    #[test]
+    fn after_is_a_cursor_or_bad_user_input_on_after() {
+        assert!(matches!(after(None), Ok(None)));
+        let cursor = Cursor::new(
+            DateTime::from_timestamp_micros(1_790_000_000_123_456).expect("valid"),
+            "0194-abc",
+        );
+        assert!(matches!(after(Some(&cursor.encode())), Ok(Some(c)) if c == cursor));
+        match after(Some("garbage")) {
+            Err(ApiError::Client { code, details, .. }) => {
+                assert_eq!(code, crate::error::ErrorCode::BadUserInput);
+                assert_eq!(details, [("field", serde_json::json!("after"))]);
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
+use platform::pagination::page_size;
 
 use super::types::FraudLog;
 use crate::domain::{FraudService, LogFilter};
@@ -27,7 +28,7 @@ impl Query {
             .logs(LogFilter {
                 status,
                 user_id,
-                limit: u64::try_from(limit.clamp(0, 500)).unwrap_or(0),
+                limit: page_size(limit, 0..=500),
             })
             .await?;
         Ok(Some(logs.into_iter().map(|l| Some(l.into())).collect()))

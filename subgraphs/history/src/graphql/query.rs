@@ -5,10 +5,9 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
 
-use super::types::{History, HistoryConnection, User, clamp};
+use super::types::{History, HistoryConnection, User};
 use crate::domain::HistoryService;
-use crate::error::HistoryError;
-use platform::pagination::Cursor;
+use platform::pagination::{after as cursor_after, page_size};
 
 pub struct Query;
 
@@ -26,7 +25,7 @@ impl Query {
     ) -> Result<Option<Vec<Option<History>>>> {
         let user = Caller::of(ctx).user()?;
         let entries = service(ctx)?
-            .entries_of(&user.user_id, clamp(limit, 1000))
+            .entries_of(&user.user_id, page_size(limit, 0..=1000))
             .await?;
         Ok(Some(entries.into_iter().map(|e| Some(e.into())).collect()))
     }
@@ -40,13 +39,9 @@ impl Query {
         after: Option<String>,
     ) -> Result<HistoryConnection> {
         let user = Caller::of(ctx).user()?;
-        let after = after
-            .as_deref()
-            .map(Cursor::decode)
-            .transpose()
-            .map_err(|e| HistoryError::bad_input("after", e.to_string()))?;
+        let after = cursor_after(after.as_deref())?;
         let page = service(ctx)?
-            .page(&user.user_id, clamp(first, 100), after.as_ref())
+            .page(&user.user_id, page_size(first, 0..=100), after.as_ref())
             .await?;
         Ok(HistoryConnection::from_page(page))
     }
@@ -61,7 +56,7 @@ impl Query {
     ) -> Result<Vec<History>> {
         Caller::of(ctx).admin()?;
         let trail = service(ctx)?
-            .audit_trail(&user_id, clamp(limit, 1000))
+            .audit_trail(&user_id, page_size(limit, 0..=1000))
             .await?;
         Ok(trail
             .into_iter()

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, InputObject, Result, SimpleObject};
 use platform::auth::Caller;
+use platform::pagination::page_size;
 use platform::{ApiError, Rupiah};
 
 use crate::db::entities::{hidden_entry, history_entry};
@@ -150,12 +151,9 @@ impl User {
             }
         }
         let service = ctx.data::<Arc<HistoryService>>()?;
-        let entries = service.entries_of(&self.user_id, clamp(limit, 500)).await?;
+        let entries = service
+            .entries_of(&self.user_id, page_size(limit, 0..=500))
+            .await?;
         Ok(Some(entries.into_iter().map(History::from).collect()))
     }
-}
-
-/// `value` within 0..=`max`, as a query limit.
-pub fn clamp(value: i32, max: i32) -> u64 {
-    u64::try_from(value.clamp(0, max)).unwrap_or(0)
 }

@@ -224,19 +224,16 @@ impl NotificationService {
             .col_expr(message::Column::Body, Expr::value(rendered.body))
             .filter(message::Column::Id.eq(id))
             .filter(message::Column::Status.eq(state::DEAD))
-            .exec(&self.db)
-            .await?;
-        if taken.rows_affected != 1 {
-            return Err(NotificationError::Conflict(
-                "This message is already being resent.".into(),
-            ));
-        }
+            .exec_with_returning(&self.db)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                NotificationError::Conflict("This message is already being resent.".into())
+            })?;
         tracing::info!(message.id = id, "DEAD message resent");
         self.due.notify_one();
-        message::Entity::find_by_id(id.to_owned())
-            .one(&self.db)
-            .await?
-            .ok_or(NotificationError::MessageNotFound)
+        Ok(taken)
     }
 
     /// Delivers until `shutdown`: when woken, and every poll interval.

@@ -4,13 +4,12 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
-use platform::pagination::Cursor;
+use platform::pagination::{after as cursor_after, page_size};
 
 use super::types::{
-    NotificationPage, NotificationPreference, NotificationTemplate, OutgoingMessage, User, clamp,
+    NotificationPage, NotificationPreference, NotificationTemplate, OutgoingMessage, User,
 };
 use crate::domain::NotificationService;
-use crate::error::NotificationError;
 
 pub struct Query;
 
@@ -29,13 +28,9 @@ impl Query {
         after: Option<String>,
     ) -> Result<NotificationPage> {
         let user = Caller::of(ctx).user()?;
-        let after = after
-            .as_deref()
-            .map(Cursor::decode)
-            .transpose()
-            .map_err(|e| NotificationError::bad_input("after", e.to_string()))?;
+        let after = cursor_after(after.as_deref())?;
         let page = service(ctx)?
-            .page(&user.user_id, clamp(first, 100), after.as_ref())
+            .page(&user.user_id, page_size(first, 1..=100), after.as_ref())
             .await?;
         Ok(page.into())
     }
@@ -70,7 +65,7 @@ impl Query {
         #[graphql(default = 100, desc = "At most 1000.")] limit: i32,
     ) -> Result<Vec<OutgoingMessage>> {
         Caller::of(ctx).admin()?;
-        let dead = service(ctx)?.dead(clamp(limit, 1000)).await?;
+        let dead = service(ctx)?.dead(page_size(limit, 1..=1000)).await?;
         Ok(dead.into_iter().map(Into::into).collect())
     }
 

@@ -4,15 +4,10 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, Result, SimpleObject};
 use platform::auth::Caller;
-use platform::pagination::Cursor;
+use platform::pagination::{Cursor, page_size};
 
 use crate::db::entities::{message, template};
 use crate::domain::{MessagePage, NotificationService};
-
-/// Clamps a client's page size to `1..=max`.
-pub fn clamp(n: i32, max: u64) -> u64 {
-    u64::try_from(n).unwrap_or(1).clamp(1, max)
-}
 
 /// An in-app message of the signed-in user.
 #[derive(SimpleObject)]
@@ -170,7 +165,7 @@ impl User {
         }
         let page = ctx
             .data::<Arc<NotificationService>>()?
-            .page(&self.user_id, clamp(first, 100), None)
+            .page(&self.user_id, page_size(first, 1..=100), None)
             .await?;
         Ok(Some(page.messages.into_iter().map(Into::into).collect()))
     }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use platform::auth::Caller;
 use platform::graphql::RequestMeta;
+use platform::pagination::page_size;
 
-use super::types::{Invoice, Merchant, PaymentCallback, Transaction, User, clamp};
+use super::types::{Invoice, Merchant, PaymentCallback, Transaction, User};
 use crate::domain::TransactionService;
 
 pub struct Query;
@@ -25,7 +26,7 @@ impl Query {
     ) -> Result<Option<Vec<Option<Transaction>>>> {
         let user = Caller::of(ctx).user()?;
         let rows = service(ctx)?
-            .transactions_of(&user.user_id, clamp(limit, 1000))
+            .transactions_of(&user.user_id, page_size(limit, 0..=1000))
             .await?;
         Ok(Some(rows.into_iter().map(|r| Some(r.into())).collect()))
     }
@@ -64,7 +65,7 @@ impl Query {
     ) -> Result<Vec<PaymentCallback>> {
         Caller::of(ctx).admin()?;
         let rows = service(ctx)?
-            .callbacks(pending_only, clamp(limit, 1000))
+            .callbacks(pending_only, page_size(limit, 0..=1000))
             .await?;
         Ok(rows.into_iter().map(PaymentCallback::from).collect())
     }

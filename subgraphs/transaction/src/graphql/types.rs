@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Result, SimpleObject};
 use platform::auth::Caller;
+use platform::pagination::page_size;
 use platform::{ApiError, Rupiah};
 
 use crate::db::entities::{callback, invoice, merchant, transaction};
@@ -144,15 +145,10 @@ impl User {
         }
         let service = ctx.data::<Arc<TransactionService>>()?;
         let rows = service
-            .transactions_of(&self.user_id, clamp(limit, 500))
+            .transactions_of(&self.user_id, page_size(limit, 0..=500))
             .await?;
         Ok(Some(rows.into_iter().map(Transaction::from).collect()))
     }
-}
-
-/// `value` within 0..=`max`, as a query limit.
-pub fn clamp(value: i32, max: i32) -> u64 {
-    u64::try_from(value.clamp(0, max)).unwrap_or(0)
 }
 
 /// What an admin gives to register a merchant.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
 use platform::auth::Caller;
 use platform::auth::service::scopes;
+use platform::pagination::page_size;
 use platform::{ApiError, Rupiah};
 
 use crate::db::entities::{ledger_entry, movement, wallet};
@@ -72,7 +73,7 @@ impl Wallet {
         #[graphql(default = 20, desc = "At most 200.")] first: i32,
     ) -> Result<Vec<LedgerEntry>> {
         let service = ctx.data::<Arc<WalletService>>()?;
-        let limit = u64::try_from(first.clamp(0, 200)).unwrap_or(0);
+        let limit = page_size(first, 0..=200);
         let entries = service.ledger(&self.0.id, limit).await?;
         Ok(entries.into_iter().map(LedgerEntry).collect())
     }
