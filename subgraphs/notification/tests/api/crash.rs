@@ -5,60 +5,17 @@
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
 use notification::domain::state;
 use platform::events::{EventBus, InProcessBus};
 use platform::testing::{free_port, wait_until_serving};
 use serde_json::json;
-use tokio::net::TcpListener;
 
 use crate::delivery::{Flaky, wait_for_status};
-use crate::helpers::{TestApp, admin, otp, spawn_app_with};
-
-/// An SMS gateway that never answers while `hang` is set, and records the
-/// `Idempotency-Key` of every request it gets.
-#[derive(Clone, Default)]
-struct Gateway {
-    hang: Arc<AtomicBool>,
-    keys: Arc<Mutex<Vec<String>>>,
-}
-
-impl Gateway {
-    async fn start(self) -> SocketAddr {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let app = Router::new().route(
-            "/send",
-            post(move |headers: HeaderMap| {
-                let gateway = self.clone();
-                async move {
-                    let key = headers
-                        .get("idempotency-key")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    gateway.keys.lock().expect("keys").push(key);
-                    if gateway.hang.load(Ordering::SeqCst) {
-                        std::future::pending::<()>().await;
-                    }
-                    StatusCode::OK
-                }
-            }),
-        );
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        addr
-    }
-
-    fn keys(&self) -> Vec<String> {
-        self.keys.lock().expect("keys").clone()
-    }
-}
+use crate::helpers::{Provider, TestApp, admin, otp, spawn_app_with};
 
 fn spawn_binary(app: &TestApp, port: u16, gateway: SocketAddr, data: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_notification"))
@@ -98,9 +55,9 @@ async fn the_binary_killed_mid_delivery_and_restarted_delivers_once() {
     app.stop();
 
     // The binary takes over; an admin resends; the gateway hangs on it.
-    let gateway = Gateway::default();
+    let gateway = Provider::start("/send", 0).await;
     gateway.hang.store(true, Ordering::SeqCst);
-    let gateway_addr = gateway.clone().start().await;
+    let gateway_addr = gateway.addr;
     let data = tempfile::tempdir().expect("a data folder");
     let port = free_port();
     let mut first = spawn_binary(&app, port, gateway_addr, data.path());
@@ -124,7 +81,7 @@ async fn the_binary_killed_mid_delivery_and_restarted_delivers_once() {
         "{resent}"
     );
     let started = Instant::now();
-    while gateway.keys().is_empty() {
+    while gateway.requests().is_empty() {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the gateway was never called"
@@ -149,7 +106,11 @@ async fn the_binary_killed_mid_delivery_and_restarted_delivers_once() {
     second.wait().expect("reaped");
     assert_eq!(sent.id, dead.id);
     assert_eq!(sent.attempts, 2);
-    let keys = gateway.keys();
+    let keys: Vec<String> = gateway
+        .requests()
+        .iter()
+        .map(|r| r.idempotency_key().to_owned())
+        .collect();
     assert_eq!(keys.len(), 2, "the interrupted request, then the retry");
     assert_eq!(
         keys.iter().collect::<HashSet<_>>(),

@@ -198,3 +198,100 @@ impl TestApp {
             .expect("read messages")
     }
 }
+
+/// One request an HTTP provider double got.
+#[derive(Debug, Clone)]
+pub struct ProviderRequest {
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    /// Answered 200 (not refused, not held).
+    pub accepted: bool,
+}
+
+impl ProviderRequest {
+    pub fn idempotency_key(&self) -> &str {
+        self.headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// An HTTP provider (SMS gateway, WhatsApp Cloud API) for the tests: never answers
+/// while `hang` is set, answers 503 to the next `fail` requests, else 200; keeps
+/// every request it got, in order.
+#[derive(Clone)]
+pub struct Provider {
+    pub addr: SocketAddr,
+    pub fail: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    pub hang: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<ProviderRequest>>>,
+}
+
+impl Provider {
+    /// A provider taking `POST path`, refusing the first `fail` requests.
+    pub async fn start(path: &str, fail: usize) -> Self {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let provider = Self {
+            addr: listener.local_addr().expect("address"),
+            fail: std::sync::Arc::new(fail.into()),
+            hang: std::sync::Arc::default(),
+            requests: std::sync::Arc::default(),
+        };
+        let state = provider.clone();
+        let app = axum::Router::new().route(
+            path,
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap, body: axum::Json<Value>| {
+                    let state = state.clone();
+                    async move {
+                        let hang = state.hang.load(Ordering::SeqCst);
+                        let refuse = !hang
+                            && state
+                                .fail
+                                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                                    n.checked_sub(1)
+                                })
+                                .is_ok();
+                        state
+                            .requests
+                            .lock()
+                            .expect("requests")
+                            .push(ProviderRequest {
+                                headers,
+                                body: body.0,
+                                accepted: !hang && !refuse,
+                            });
+                        if hang {
+                            std::future::pending::<()>().await;
+                        }
+                        if refuse {
+                            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy")
+                        } else {
+                            (axum::http::StatusCode::OK, "{\"status\":\"queued\"}")
+                        }
+                    }
+                },
+            ),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        provider
+    }
+
+    /// Every request so far, in order.
+    pub fn requests(&self) -> Vec<ProviderRequest> {
+        self.requests.lock().expect("requests").clone()
+    }
+
+    /// The messages it took: accepted requests, one per `Idempotency-Key`.
+    pub fn taken(&self) -> Vec<ProviderRequest> {
+        let mut seen = std::collections::HashSet::new();
+        self.requests()
+            .into_iter()
+            .filter(|r| r.accepted && seen.insert(r.idempotency_key().to_owned()))
+            .collect()
+    }
+}

@@ -1,27 +1,23 @@
 //! The real channel adapters against providers started by the tests: an SMTP
 //! server written here (it can refuse the first messages with a transient error),
-//! an HTTP SMS gateway and the WhatsApp Cloud API's shape (both can answer 503 a
-//! few times, and count what they took by `Idempotency-Key`).
+//! and the HTTP provider double of `helpers` as an SMS gateway and as the WhatsApp
+//! Cloud API.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
 use notification::config::{ChannelsConfig, EmailTransport, SmsTransport, WhatsAppTransport};
 use notification::domain::channels::SmtpSecurity;
 use notification::domain::{Channels, Outgoing, state};
 use platform::events::{EventBus, InProcessBus};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::helpers::{TestApp, otp, spawn_app_with};
+use crate::helpers::{Provider, TestApp, otp, spawn_app_with};
 
 /// A minimal SMTP server: takes every message, except that it answers the first
 /// `refuse` `MAIL FROM`s with `451` (try again later).
@@ -98,67 +94,6 @@ impl SmtpServer {
 
     fn received(&self) -> Vec<String> {
         self.received.lock().expect("store").clone()
-    }
-}
-
-/// An HTTP provider double: answers 503 to the first `fail` requests, then 200;
-/// keeps each request it took (headers and body), keyed by `Idempotency-Key`.
-#[derive(Clone)]
-struct Provider {
-    addr: SocketAddr,
-    fail: Arc<AtomicUsize>,
-    calls: Arc<AtomicUsize>,
-    taken: Arc<Mutex<HashMap<String, (HeaderMap, Value)>>>,
-}
-
-impl Provider {
-    async fn start(path: &str, fail: usize) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let provider = Self {
-            addr: listener.local_addr().expect("address"),
-            fail: Arc::new(AtomicUsize::new(fail)),
-            calls: Arc::new(AtomicUsize::new(0)),
-            taken: Arc::new(Mutex::new(HashMap::new())),
-        };
-        let state = provider.clone();
-        let app = Router::new().route(
-            path,
-            post(move |headers: HeaderMap, body: axum::Json<Value>| {
-                let state = state.clone();
-                async move {
-                    state.calls.fetch_add(1, Ordering::SeqCst);
-                    if state
-                        .fail
-                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                        .is_ok()
-                    {
-                        return (StatusCode::SERVICE_UNAVAILABLE, "busy");
-                    }
-                    let key = headers
-                        .get("idempotency-key")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or_default()
-                        .to_owned();
-                    state
-                        .taken
-                        .lock()
-                        .expect("taken")
-                        .insert(key, (headers, body.0));
-                    (StatusCode::OK, "{\"status\":\"queued\"}")
-                }
-            }),
-        );
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        provider
-    }
-
-    fn taken(&self) -> Vec<(HeaderMap, Value)> {
-        self.taken
-            .lock()
-            .expect("taken")
-            .values()
-            .cloned()
-            .collect()
     }
 }
 
@@ -243,10 +178,10 @@ async fn an_otp_sms_goes_to_the_http_gateway_once_after_two_503s() {
     app.publish(&requested).await;
     let sent = wait_until_sent(&app).await;
     assert_eq!(sent.attempts, 3);
-    assert_eq!(gateway.calls.load(Ordering::SeqCst), 3);
+    assert_eq!(gateway.requests().len(), 3);
     let taken = gateway.taken();
     assert_eq!(taken.len(), 1);
-    let (headers, body) = &taken[0];
+    let (headers, body) = (&taken[0].headers, &taken[0].body);
     assert_eq!(headers["authorization"], "Bearer sms-token");
     assert_eq!(headers["idempotency-key"], sent.id.as_str());
     assert_eq!(body["to"], "+6281234567890");
@@ -282,7 +217,7 @@ async fn a_whatsapp_message_has_the_cloud_api_shape() {
     channels.whatsapp.send(&message).await.expect("taken");
     let taken = cloud.taken();
     assert_eq!(taken.len(), 1);
-    let (headers, body) = &taken[0];
+    let (headers, body) = (&taken[0].headers, &taken[0].body);
     assert_eq!(headers["authorization"], "Bearer wa-token");
     assert_eq!(
         body,
