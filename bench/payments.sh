@@ -64,33 +64,17 @@ ROUTERS=${BENCH_ROUTERS:-"ours hive"}
 BASE_PORT=18000
 HIVE_PORT=18010
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
-say() { echo "== $*" >&2; }
-die() { echo "bench: $*" >&2; exit 1; }
-
-if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing wrk"
-    apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
-for tool in wrk curl psql python3; do
+need_wrk
+for tool in curl psql python3; do
     command -v $tool >/dev/null || die "$tool is missing"
 done
 if [[ " $ROUTERS " == *" hive "* ]]; then
-    HIVE_ROUTER=${HIVE_ROUTER:-$(command -v hive_router || echo "$HOME/.cargo/bin/hive_router")}
-    [ -x "$HIVE_ROUTER" ] || die "Hive Router not found (HIVE_ROUTER=$HIVE_ROUTER):
-  cargo +nightly install hive-router --features graphiql --locked, or BENCH_ROUTERS=ours"
+    hive_router "BENCH_ROUTERS=ours bench/payments.sh"
 fi
-for port in $(seq $BASE_PORT $((BASE_PORT + 5))) $HIVE_PORT; do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is in use"; fi
-done
+ports_free $(seq $BASE_PORT $((BASE_PORT + 5))) $HIVE_PORT
 
 say "building (release)"
 cargo build --release --quiet -p dompet-sawit

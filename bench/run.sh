@@ -41,37 +41,16 @@ SUBGRAPHS_PORT=4200
 OURS_PORT=4000
 HIVE_PORT=4001
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-say() { echo "== $*" >&2; }
-die() { echo "bench: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 # --- tools -------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "installing wrk"
-        apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-    else
-        die "wrk is missing: apt-get install wrk (or brew install wrk)"
-    fi
-fi
+need_wrk
 command -v curl >/dev/null || die "curl is missing"
 if [[ " $ROUTERS " == *" hive "* ]]; then
-    HIVE_ROUTER=${HIVE_ROUTER:-$(command -v hive_router || echo "$HOME/.cargo/bin/hive_router")}
-    [ -x "$HIVE_ROUTER" ] || die "Hive Router not found (HIVE_ROUTER=$HIVE_ROUTER):
-  cargo +nightly install hive-router --features graphiql --locked   (about 25 minutes on 2 cores)
-  or run only ours: BENCH_ROUTERS=ours bench/run.sh"
+    hive_router "BENCH_ROUTERS=ours bench/run.sh"
 fi
-for port in $SUBGRAPHS_PORT $OURS_PORT $HIVE_PORT; do
-    if curl -s -o /dev/null "http://127.0.0.1:$port/"; then die "port $port is in use"; fi
-done
+ports_free $SUBGRAPHS_PORT $OURS_PORT $HIVE_PORT
 
 say "building (release)"
 cargo build --release --quiet -p router -p bench-subgraphs
